@@ -1,0 +1,208 @@
+"""The environment spec: everything that differs between dev, staging and prod."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+
+from constructs_ai.catalog import regions
+from constructs_ai.errors import Problem, SpecError, problems_from, rule_error, show, violation
+from constructs_ai.naming import resource_group_name, storage_account_name
+from constructs_ai.specs._base import ContainerName, SpecModel
+from constructs_ai.specs.compute import GpuVmSpec
+from constructs_ai.specs.network import NetworkSpec
+from constructs_ai.specs.storage import DataLakeSpec
+
+TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^<>%&\\?/]*$")]
+"""Azure tag value: 1-256 characters without `<`, `>`, `%`, `&`, `\\`, `?` or `/`."""
+
+STORAGE_NAME_MAX = 24
+
+
+class Stage(StrEnum):
+    """Lifecycle stage; it selects secure defaults such as private clusters in production."""
+
+    DEVELOPMENT = "development"
+    STAGING = "staging"
+    PRODUCTION = "production"
+
+
+class TagsSpec(SpecModel):
+    """Ownership tags written on every taggable resource."""
+
+    owner: TagValue
+    """Team or person accountable for the environment, such as `ml-platform@contoso.com`."""
+    cost_center: TagValue
+    """Cost center the spend is charged to."""
+    extra: dict[Annotated[str, StringConstraints(min_length=1, max_length=512)], TagValue] = {}
+    """Additional tags. They cannot replace the required ones. Default: `{}`."""
+
+
+class StateBackendSpec(SpecModel):
+    """Where Terraform keeps this environment's state: an Azure Storage blob."""
+
+    resource_group_name: Annotated[str, StringConstraints(pattern=r"^[-\w.()]{1,90}$")]
+    """Resource group of the state storage account."""
+    storage_account_name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{3,24}$")]
+    """State storage account: 3-24 lowercase letters and digits."""
+    container_name: ContainerName = "tfstate"
+    """Blob container of the state. Default: `"tfstate"`."""
+    key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,1023}$")] | None = (
+        None
+    )
+    """Blob name of the state. Default: `null`, meaning `<workload>/<environment>.tfstate`."""
+    use_azuread_auth: bool = True
+    """Authenticate to the state account with Entra ID instead of account keys.
+    Default: `true`."""
+
+
+class EnvironmentSpec(SpecModel):
+    """One Azure AI environment, such as dev, staging or prod."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,9}$")]
+    """Environment name: 2-10 lowercase letters or digits, starting with a letter. It is
+    the stack name and part of every resource name."""
+    stage: Stage
+    """Lifecycle stage."""
+    location: str
+    """Azure region, such as `swedencentral`. Changing it replaces every resource."""
+    workload: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,11}$")]
+    """Workload name: 2-12 lowercase letters or digits. Part of every resource name."""
+    tags: TagsSpec
+    backend: StateBackendSpec
+    network: NetworkSpec
+    subscription_id: uuid.UUID | None = None
+    """Subscription to deploy to. Default: `null`, meaning the `ARM_SUBSCRIPTION_ID`
+    environment variable at deploy time."""
+    name_seed: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    """Extra input to the hash in globally unique names, for organisations whose names
+    collide. Changing it replaces those resources. Default: `null`."""
+    gpu_vm: GpuVmSpec | None = None
+    """A standalone GPU VM. Default: `null` (none)."""
+    data_lake: DataLakeSpec | None = None
+    """An ADLS Gen2 data lake. Default: `null` (none)."""
+
+    @field_validator("location")
+    @classmethod
+    def _check_location(cls, location: str) -> str:
+        if location not in regions():
+            raise violation(
+                "",
+                location,
+                "must be an Azure region name in lowercase without spaces",
+                "Use a name such as \"swedencentral\" or \"eastus2\" "
+                "(see `az account list-locations -o table`).",
+            )
+        return location
+
+    @model_validator(mode="after")
+    def _check_cross_fields(self) -> EnvironmentSpec:
+        problems = [*self._gpu_vm_problems(), *self._data_lake_problems()]
+        if problems:
+            raise rule_error(problems)
+        return self
+
+    def _gpu_vm_problems(self) -> Iterator[Problem]:
+        if self.gpu_vm is None:
+            return
+        subnets = self.network.subnets
+        if self.gpu_vm.subnet not in subnets:
+            yield Problem(
+                "gpu_vm.subnet",
+                show(self.gpu_vm.subnet),
+                "must name a subnet in network.subnets",
+                "Use one of: " + ", ".join(f'"{key}"' for key in subnets) + ".",
+            )
+
+    def _data_lake_problems(self) -> Iterator[Problem]:
+        if self.data_lake is None:
+            return
+        name = self.storage_account_name
+        if name is not None and len(name) > STORAGE_NAME_MAX:
+            room = STORAGE_NAME_MAX - (len(name) - len(self.data_lake.name_prefix))
+            yield Problem(
+                "data_lake.name_prefix",
+                show(self.data_lake.name_prefix),
+                f'gives the storage account name "{name}" of {len(name)} characters, '
+                f"but Azure allows 3-24 lowercase letters and digits",
+                f"Shorten name_prefix to at most {max(room, 1)} characters.",
+            )
+        duplicates = sorted({fs for fs in self.data_lake.filesystems
+                             if self.data_lake.filesystems.count(fs) > 1})
+        if duplicates:
+            yield Problem(
+                "data_lake.filesystems",
+                show(duplicates),
+                "must not list a filesystem twice",
+                "Remove the repeated names.",
+            )
+
+    @property
+    def seed(self) -> str:
+        """Stable input to the hash of globally unique names."""
+        return self.name_seed or f"{self.workload}/{self.name}"
+
+    @property
+    def resource_group_name(self) -> str:
+        return resource_group_name(self.workload, self.name)
+
+    @property
+    def storage_account_name(self) -> str | None:
+        if self.data_lake is None:
+            return None
+        return storage_account_name(self.data_lake.name_prefix, self.name, self.seed)
+
+    @property
+    def state_key(self) -> str:
+        return self.backend.key or f"{self.workload}/{self.name}.tfstate"
+
+    def required_tags(self) -> dict[str, str]:
+        """Return the tags every taggable resource carries."""
+        return {
+            "environment": self.name,
+            "workload": self.workload,
+            "owner": self.tags.owner,
+            "cost-center": self.tags.cost_center,
+            "managed-by": "constructs-ai",
+        }
+
+    def all_tags(self) -> dict[str, str]:
+        """Return the extra tags overlaid with the required ones, which always win."""
+        return {**self.tags.extra, **self.required_tags()}
+
+    def to_json(self) -> str:
+        """Serialize to the JSON that `from_json` and `constructs-ai validate` accept."""
+        return json.dumps(self.model_dump(mode="json"), indent=2) + "\n"
+
+    @classmethod
+    def from_data(cls, data: Any, source: str = "spec") -> EnvironmentSpec:
+        """Validate parsed JSON; raise SpecError listing every problem found."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            raise SpecError(problems_from(error, cls), source) from None
+
+    @classmethod
+    def from_json_file(cls, path: str | Path) -> EnvironmentSpec:
+        """Load and validate a spec file; raise SpecError listing every problem found."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            problem = Problem("", show(str(path)), "spec file not found", "Check the path.")
+            raise SpecError([problem], str(path)) from None
+        except json.JSONDecodeError as error:
+            problem = Problem(
+                f"line {error.lineno} column {error.colno}",
+                show(error.msg),
+                "is not valid JSON",
+                "Fix the syntax; `constructs-ai export-spec` prints a valid example.",
+            )
+            raise SpecError([problem], str(path)) from None
+        return cls.from_data(data, str(path))

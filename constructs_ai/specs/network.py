@@ -1,0 +1,273 @@
+"""Network specs: VNet address space, subnets and NSG rules."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from constructs_ai.errors import Problem, rule_error, show, violation
+from constructs_ai.specs._base import SpecModel
+
+SubnetKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{0,15}$")]
+"""Subnet key: 1-16 lowercase letters or digits; it becomes part of names and addresses."""
+
+INTERNET_SOURCES = frozenset({"*", "0.0.0.0/0", "internet", "any", "0.0.0.0"})
+"""Source values that mean "anywhere on the internet" to an NSG."""
+
+MANAGEMENT_PORTS = {22: "SSH", 3389: "RDP"}
+
+SSH_RULE_PRIORITY = 1000
+"""Priority of the generated inbound rule that allows SSH from the listed sources."""
+
+DENY_INTERNET_PRIORITY = 4096
+"""Priority of the generated inbound rule that denies all traffic from the internet."""
+
+
+class Direction(StrEnum):
+    INBOUND = "Inbound"
+    OUTBOUND = "Outbound"
+
+
+class Access(StrEnum):
+    ALLOW = "Allow"
+    DENY = "Deny"
+
+
+class Protocol(StrEnum):
+    TCP = "Tcp"
+    UDP = "Udp"
+    ICMP = "Icmp"
+    ESP = "Esp"
+    AH = "Ah"
+    ANY = "*"
+
+
+def _parse_port_range(text: str) -> tuple[int, int]:
+    """Parse `*`, `22` or `8000-8080` into an inclusive range."""
+    if text == "*":
+        return (0, 65535)
+    low, _, high = text.partition("-")
+    return (int(low), int(high or low))
+
+
+class NsgRuleSpec(SpecModel):
+    """One network security rule. Azure evaluates lower priorities first."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
+    """Rule name: 1-80 letters, digits, `_`, `.` or `-`, starting with a letter or digit."""
+    priority: Annotated[int, Field(ge=100, le=4096)]
+    """Priority from 100 to 4096, unique per direction within one NSG."""
+    direction: Direction
+    access: Access
+    protocol: Protocol
+    source_address_prefixes: Annotated[list[str], Field(min_length=1)]
+    """CIDRs or service tags (`VirtualNetwork`, `AzureLoadBalancer`, ...)."""
+    destination_port_ranges: Annotated[list[str], Field(min_length=1)]
+    """Ports or ranges such as `443` or `8000-8080`; `*` means every port."""
+    source_port_ranges: list[str] = ["*"]
+    """Source ports. Default: `["*"]`."""
+    destination_address_prefixes: list[str] = ["*"]
+    """Destination CIDRs or service tags. Default: `["*"]`."""
+    description: str = ""
+    """Free text shown in the portal. Default: `""`."""
+
+    @field_validator("destination_port_ranges", "source_port_ranges")
+    @classmethod
+    def _check_port_ranges(cls, ranges: list[str]) -> list[str]:
+        for text in ranges:
+            try:
+                low, high = _parse_port_range(text)
+            except ValueError:
+                low, high = -1, -1
+            if not (0 <= low <= high <= 65535):
+                raise violation(
+                    "",
+                    text,
+                    "must be `*`, a port from 0 to 65535 or a range `low-high`",
+                    'Write a port such as "443" or a range such as "8000-8080".',
+                )
+        return ranges
+
+    def opens_port(self, port: int) -> bool:
+        return any(
+            low <= port <= high
+            for low, high in map(_parse_port_range, self.destination_port_ranges)
+        )
+
+    def internet_sources(self) -> list[str]:
+        return [s for s in self.source_address_prefixes if s.lower() in INTERNET_SOURCES]
+
+
+class SubnetSpec(SpecModel):
+    """One subnet of the VNet, with its own NSG."""
+
+    cidr: ipaddress.IPv4Network
+    """Address range, inside the VNet address space. Azure's smallest subnet is a /29."""
+    nsg_rules: list[NsgRuleSpec] = []
+    """Rules of this subnet's NSG besides the generated ones. Default: `[]`."""
+    ssh_allowed: bool = False
+    """Allow inbound SSH from `network.ssh_source_cidrs` to this subnet. Default: `false`."""
+    service_endpoints: list[str] = []
+    """Service endpoints such as `Microsoft.Storage`. Default: `[]`."""
+    delegation: str | None = None
+    """Service the subnet is delegated to, such as `Microsoft.App/environments`.
+    Default: `null` (not delegated)."""
+    default_outbound_access_enabled: bool = True
+    """Azure's implicit outbound internet access. The NVIDIA driver extension
+    downloads drivers, so keep it on until a NAT gateway provides outbound
+    access. Default: `true`."""
+
+    @field_validator("cidr")
+    @classmethod
+    def _check_prefix_length(cls, cidr: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if cidr.prefixlen > 29:
+            raise violation(
+                "",
+                str(cidr),
+                "must be a /29 or larger, because Azure reserves 5 addresses in every subnet",
+                "Use a prefix length of 29 or less.",
+            )
+        return cidr
+
+
+class GeneratedRule:
+    """A rule the library adds to an NSG; it takes part in the priority check."""
+
+    def __init__(self, name: str, priority: int, direction: Direction) -> None:
+        self.name = name
+        self.priority = priority
+        self.direction = direction
+
+
+class NetworkSpec(SpecModel):
+    """The VNet, its subnets and who may reach them over SSH."""
+
+    address_space: Annotated[list[ipaddress.IPv4Network], Field(min_length=1)]
+    """VNet address ranges, for example `["10.10.0.0/16"]`."""
+    subnets: Annotated[dict[SubnetKey, SubnetSpec], Field(min_length=1)]
+    """Subnets keyed by a short name (`compute`, `aks`, `endpoints`)."""
+    ssh_source_cidrs: list[ipaddress.IPv4Network] = []
+    """Sources allowed to reach SSH (port 22) on subnets with `ssh_allowed`.
+    The internet (`0.0.0.0/0`, `*`, `Internet`) is rejected. Default: `[]` (no SSH)."""
+
+    @field_validator("ssh_source_cidrs", mode="before")
+    @classmethod
+    def _reject_internet_ssh(cls, values: Any) -> Any:
+        if not isinstance(values, list):
+            return values
+        problems = [
+            Problem(
+                f"[{index}]",
+                show(value),
+                "must not be the internet: SSH is allowed only from listed private or "
+                "office ranges",
+                "List the CIDRs of your VPN or bastion, or use Azure Bastion instead.",
+            )
+            for index, value in enumerate(values)
+            if isinstance(value, str) and value.strip().lower() in INTERNET_SOURCES
+        ]
+        if problems:
+            raise rule_error(problems)
+        return values
+
+    @model_validator(mode="after")
+    def _check_layout(self) -> NetworkSpec:
+        problems = [
+            *self._address_space_problems(),
+            *self._subnet_problems(),
+            *self._rule_problems(),
+        ]
+        if problems:
+            raise rule_error(problems)
+        return self
+
+    def _address_space_problems(self) -> Iterator[Problem]:
+        for i, first in enumerate(self.address_space):
+            for j, second in enumerate(self.address_space[i + 1 :], start=i + 1):
+                if first.overlaps(second):
+                    yield Problem(
+                        f"address_space[{j}]",
+                        show(str(second)),
+                        f"must not overlap address_space[{i}] {show(str(first))}",
+                        "Use disjoint address ranges.",
+                    )
+
+    def _subnet_problems(self) -> Iterator[Problem]:
+        space = ", ".join(str(net) for net in self.address_space)
+        names = list(self.subnets)
+        for name, subnet in self.subnets.items():
+            if not any(subnet.cidr.subnet_of(net) for net in self.address_space):
+                yield Problem(
+                    f'subnets["{name}"].cidr',
+                    show(str(subnet.cidr)),
+                    f"must lie inside the VNet address space [{space}]",
+                    "Pick a range inside address_space or add a range to address_space.",
+                )
+        for i, first in enumerate(names):
+            for second in names[i + 1 :]:
+                a, b = self.subnets[first].cidr, self.subnets[second].cidr
+                if a.overlaps(b):
+                    yield Problem(
+                        f'subnets["{second}"].cidr',
+                        show(str(b)),
+                        f'must not overlap subnets["{first}"].cidr {show(str(a))}',
+                        "Give every subnet its own address range.",
+                    )
+
+    def _rule_problems(self) -> Iterator[Problem]:
+        for name, subnet in self.subnets.items():
+            base = f'subnets["{name}"].nsg_rules'
+            taken: dict[tuple[Direction, int], str] = {
+                (rule.direction, rule.priority): f"the generated rule {rule.name}"
+                for rule in self.generated_rules(name)
+            }
+            seen_names: set[str] = {rule.name for rule in self.generated_rules(name)}
+            for index, rule in enumerate(subnet.nsg_rules):
+                field = f"{base}[{index}]"
+                owner = taken.get((rule.direction, rule.priority))
+                if owner is not None:
+                    yield Problem(
+                        f"{field}.priority",
+                        str(rule.priority),
+                        f"must be unique among {rule.direction.value} rules of the subnet's NSG, "
+                        f"but {owner} already uses it",
+                        "Pick another priority between 100 and 4096.",
+                    )
+                taken[(rule.direction, rule.priority)] = f"{base}[{index}] ({rule.name})"
+                if rule.name in seen_names:
+                    yield Problem(
+                        f"{field}.name",
+                        show(rule.name),
+                        "must be unique within the subnet's NSG",
+                        "Rename the rule.",
+                    )
+                seen_names.add(rule.name)
+                yield from self._management_port_problems(field, rule)
+
+    def _management_port_problems(self, field: str, rule: NsgRuleSpec) -> Iterator[Problem]:
+        if rule.direction is not Direction.INBOUND or rule.access is not Access.ALLOW:
+            return
+        sources = rule.internet_sources()
+        for port, service in MANAGEMENT_PORTS.items():
+            if sources and rule.opens_port(port):
+                yield Problem(
+                    f"{field}.source_address_prefixes",
+                    show(sources),
+                    f"must not allow {service} (port {port}) from the internet",
+                    "List specific source CIDRs in network.ssh_source_cidrs "
+                    "or use Azure Bastion.",
+                )
+
+    def generated_rules(self, subnet_name: str) -> list[GeneratedRule]:
+        """Return the rules the library adds to a subnet's NSG, in priority order."""
+        rules = []
+        if self.subnets[subnet_name].ssh_allowed and self.ssh_source_cidrs:
+            rules.append(GeneratedRule("AllowSshFromListedSources", SSH_RULE_PRIORITY,
+                                       Direction.INBOUND))
+        rules.append(GeneratedRule("DenyInternetInbound", DENY_INTERNET_PRIORITY,
+                                   Direction.INBOUND))
+        return rules
