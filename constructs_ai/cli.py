@@ -66,6 +66,13 @@ def _select_specs(args: argparse.Namespace) -> list[EnvironmentSpec]:
             errors.append(error)
     if errors:
         raise _InvalidSpecs(errors)
+    names = [spec.name for spec in specs]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise SystemExit(
+            f"error: environment names must be unique in one synth; got {repeated} more than "
+            "once. Rename the spec or drop the repeated --env/--spec."
+        )
     return specs
 
 
@@ -116,14 +123,25 @@ def build_parser() -> argparse.ArgumentParser:
     synth = commands.add_parser(
         "synth", help="write cdktf.out/stacks/<env>/cdk.tf.json for each environment"
     )
-    synth.add_argument("--env", action="append", metavar="NAME",
-                       help="built-in environment to synthesize; repeatable (default: all, "
-                            "unless --spec is given)")
-    synth.add_argument("--spec", action="append", metavar="FILE",
-                       help="environment spec JSON file to synthesize; repeatable")
-    synth.add_argument("--out", default="cdktf.out", metavar="DIR",
-                       help="output folder, replaced only when synth succeeds "
-                            "(default: cdktf.out)")
+    synth.add_argument(
+        "--env",
+        action="append",
+        metavar="NAME",
+        help="built-in environment to synthesize; repeatable (default: all, "
+        "unless --spec is given)",
+    )
+    synth.add_argument(
+        "--spec",
+        action="append",
+        metavar="FILE",
+        help="environment spec JSON file to synthesize; repeatable",
+    )
+    synth.add_argument(
+        "--out",
+        default="cdktf.out",
+        metavar="DIR",
+        help="output folder, replaced only when synth succeeds (default: cdktf.out)",
+    )
     synth.set_defaults(handler=_cmd_synth)
 
     validate = commands.add_parser(
@@ -135,15 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of EnvironmentSpec")
     schema.set_defaults(handler=_cmd_schema)
 
-    export = commands.add_parser(
-        "export-spec", help="print a built-in environment's spec as JSON"
-    )
+    export = commands.add_parser("export-spec", help="print a built-in environment's spec as JSON")
     export.add_argument("--env", required=True, metavar="NAME")
     export.set_defaults(handler=_cmd_export_spec)
 
     for command in (synth, export):
-        command.add_argument("--app", default="apps", metavar="MODULE",
-                             help="package that defines ENVIRONMENTS (default: apps)")
+        command.add_argument(
+            "--app",
+            default="apps",
+            metavar="MODULE",
+            help="package that defines ENVIRONMENTS (default: apps)",
+        )
 
     _add_optional_commands(commands)
     return parser

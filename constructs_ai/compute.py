@@ -37,13 +37,10 @@ UBUNTU_2204_GEN2 = {
 }
 """Marketplace image of Ubuntu Server 22.04 LTS for Hyper-V generation 2."""
 
-NVIDIA_DRIVER_EXTENSION = {
-    "name": "NvidiaGpuDriverLinux",
-    "publisher": "Microsoft.HpcCompute",
-    "type": "NvidiaGpuDriverLinux",
-    "type_handler_version": "1.6",
-}
+NVIDIA_DRIVER_EXTENSION_TYPE = "NvidiaGpuDriverLinux"
 """Azure's NVIDIA GPU driver extension for Linux; it picks CUDA or GRID drivers per family."""
+NVIDIA_DRIVER_EXTENSION_PUBLISHER = "Microsoft.HpcCompute"
+NVIDIA_DRIVER_EXTENSION_VERSION = "1.6"
 
 
 class GpuVirtualMachine(Construct):
@@ -105,9 +102,7 @@ class GpuVirtualMachine(Construct):
                 )
             ],
             disable_password_authentication=True,
-            identity=LinuxVirtualMachineIdentity(
-                type="UserAssigned", identity_ids=[identity.id]
-            ),
+            identity=LinuxVirtualMachineIdentity(type="UserAssigned", identity_ids=[identity.id]),
             os_disk=LinuxVirtualMachineOsDisk(
                 name=f"osdisk-{name}",
                 caching="ReadWrite",
@@ -156,8 +151,11 @@ class GpuVirtualMachine(Construct):
             self,
             "nvidia-driver",
             virtual_machine_id=self.resource.id,
+            name=NVIDIA_DRIVER_EXTENSION_TYPE,
+            publisher=NVIDIA_DRIVER_EXTENSION_PUBLISHER,
+            type=NVIDIA_DRIVER_EXTENSION_TYPE,
+            type_handler_version=NVIDIA_DRIVER_EXTENSION_VERSION,
             auto_upgrade_minor_version=True,
-            **NVIDIA_DRIVER_EXTENSION,
         )
         set_logical_id(extension, "gpu_vm", "nvidia_driver")
 

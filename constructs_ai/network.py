@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
 from cdktf_cdktf_provider_azurerm.network_security_rule import NetworkSecurityRule
-from cdktf_cdktf_provider_azurerm.subnet import Subnet, SubnetDelegation, SubnetDelegationServiceDelegation
+from cdktf_cdktf_provider_azurerm.subnet import (
+    Subnet,
+    SubnetDelegation,
+    SubnetDelegationServiceDelegation,
+)
 from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association import (
     SubnetNetworkSecurityGroupAssociation,
 )
@@ -18,7 +22,10 @@ from constructs_ai.specs.environment import EnvironmentSpec
 from constructs_ai.specs.network import (
     DENY_INTERNET_PRIORITY,
     SSH_RULE_PRIORITY,
+    Access,
+    Direction,
     NsgRuleSpec,
+    Protocol,
     SubnetSpec,
 )
 
@@ -119,15 +126,15 @@ class Network(Construct):
 
     def _add_rules(self, key: str, subnet_spec: SubnetSpec, nsg: NetworkSecurityGroup) -> None:
         rules = list(subnet_spec.nsg_rules)
-        ssh_sources = [str(cidr) for cidr in self._spec.network.ssh_source_cidrs]
+        ssh_sources = [str(cidr) for cidr in self._spec.network.ssh_sources]
         if subnet_spec.ssh_allowed and ssh_sources:
             rules.append(
                 NsgRuleSpec(
                     name="AllowSshFromListedSources",
                     priority=SSH_RULE_PRIORITY,
-                    direction="Inbound",
-                    access="Allow",
-                    protocol="Tcp",
+                    direction=Direction.INBOUND,
+                    access=Access.ALLOW,
+                    protocol=Protocol.TCP,
                     source_address_prefixes=ssh_sources,
                     destination_port_ranges=["22"],
                     description="SSH from the sources listed in network.ssh_source_cidrs.",
@@ -137,9 +144,9 @@ class Network(Construct):
             NsgRuleSpec(
                 name="DenyInternetInbound",
                 priority=DENY_INTERNET_PRIORITY,
-                direction="Inbound",
-                access="Deny",
-                protocol="*",
+                direction=Direction.INBOUND,
+                access=Access.DENY,
+                protocol=Protocol.ANY,
                 source_address_prefixes=["Internet"],
                 destination_port_ranges=["*"],
                 description="Explicit deny of inbound internet traffic not allowed above.",

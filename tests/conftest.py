@@ -25,7 +25,9 @@ def builtin_specs() -> dict[str, EnvironmentSpec]:
 
 
 @pytest.fixture(scope="session")
-def synth_dir(builtin_specs: dict[str, EnvironmentSpec], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def synth_dir(
+    builtin_specs: dict[str, EnvironmentSpec], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     from constructs_ai.synth import synth_to
 
     return synth_to(list(builtin_specs.values()), tmp_path_factory.mktemp("synth") / "cdktf.out")

@@ -44,7 +44,9 @@ def test_backend_comes_from_spec(stacks: dict[str, Stack], builtin_specs, enviro
 
 @pytest.mark.parametrize("environment", ENVIRONMENT_NAMES)
 def test_gpu_vm_is_private_key_only_and_premium(
-    stacks: dict[str, Stack], builtin_specs, environment: str  # type: ignore[no-untyped-def]
+    stacks: dict[str, Stack],
+    builtin_specs,
+    environment: str,  # type: ignore[no-untyped-def]
 ) -> None:
     vm = resources_of(stacks[environment], "azurerm_linux_virtual_machine")["gpu_vm"]
     nic = resources_of(stacks[environment], "azurerm_network_interface")["gpu_vm_nic"]
@@ -96,7 +98,9 @@ def test_data_lake_is_hns_private_and_keyless(stacks: dict[str, Stack], environm
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENT_NAMES)
-def test_data_lake_has_spec_filesystems(stacks: dict[str, Stack], builtin_specs, environment: str) -> None:  # type: ignore[no-untyped-def]
+def test_data_lake_has_spec_filesystems(
+    stacks: dict[str, Stack], builtin_specs, environment: str
+) -> None:  # type: ignore[no-untyped-def]
     filesystems = resources_of(stacks[environment], "azurerm_storage_data_lake_gen2_filesystem")
 
     names = sorted(body["name"] for body in filesystems.values())
@@ -122,4 +126,6 @@ def test_every_subnet_has_its_own_nsg(stacks: dict[str, Stack], environment: str
 
     associated = {body["subnet_id"] for body in associations.values()}
     assert associated == {f"${{azurerm_subnet.{name}.id}}" for name in subnets}
-    assert len({body["network_security_group_id"] for body in associations.values()}) == len(subnets)
+    assert len({body["network_security_group_id"] for body in associations.values()}) == len(
+        subnets
+    )

@@ -12,10 +12,40 @@ from constructs_ai.errors import violation
 from constructs_ai.specs._base import SpecModel
 
 RESERVED_ADMIN_NAMES = frozenset(
-    {"administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1",
-     "1", "123", "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david",
-     "guest", "john", "owner", "root", "server", "sql", "support", "support_388945a0",
-     "sys", "test2", "test3", "user4", "user5"}
+    {
+        "administrator",
+        "admin",
+        "user",
+        "user1",
+        "test",
+        "user2",
+        "test1",
+        "user3",
+        "admin1",
+        "1",
+        "123",
+        "a",
+        "actuser",
+        "adm",
+        "admin2",
+        "aspnet",
+        "backup",
+        "console",
+        "david",
+        "guest",
+        "john",
+        "owner",
+        "root",
+        "server",
+        "sql",
+        "support",
+        "support_388945a0",
+        "sys",
+        "test2",
+        "test3",
+        "user4",
+        "user5",
+    }
 )
 """Admin user names Azure rejects for Linux VMs."""
 
@@ -27,8 +57,10 @@ def check_gpu_size(size: str) -> str:
     catalog = vm_sizes()
     known = catalog.get(size)
     if known is None or not known.is_gpu:
-        rule = "must be a GPU VM size from the catalog" if known is None else (
-            "must be a GPU VM size, but this size has no GPU"
+        rule = (
+            "must be a GPU VM size from the catalog"
+            if known is None
+            else ("must be a GPU VM size, but this size has no GPU")
         )
         raise violation(
             "",
@@ -61,9 +93,9 @@ class GpuVmSpec(SpecModel):
     always disabled."""
     subnet: str = "compute"
     """Key of the subnet in `network.subnets` that holds the NIC. Default: `"compute"`."""
-    admin_username: Annotated[
-        str, StringConstraints(pattern=r"^[a-z_][a-z0-9_-]{0,31}$")
-    ] = "azureuser"
+    admin_username: Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_-]{0,31}$")] = (
+        "azureuser"
+    )
     """Linux admin user name. Changing it replaces the VM. Default: `"azureuser"`."""
     os_disk_size_gb: Annotated[int, Field(ge=30, le=4095)] = 128
     """Premium SSD OS disk size in GiB, 30-4095. Default: `128`."""

@@ -9,7 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import StringConstraints, ValidationError, field_validator, model_validator
 
 from constructs_ai.catalog import regions
 from constructs_ai.errors import Problem, SpecError, problems_from, rule_error, show, violation
@@ -19,8 +19,13 @@ from constructs_ai.specs.compute import GpuVmSpec
 from constructs_ai.specs.network import NetworkSpec
 from constructs_ai.specs.storage import DataLakeSpec
 
-TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^<>%&\\?/]*$")]
+TagValue = Annotated[
+    str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^<>%&\\?/]*$")
+]
 """Azure tag value: 1-256 characters without `<`, `>`, `%`, `&`, `\\`, `?` or `/`."""
+
+StateKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,1023}$")]
+"""Blob name of a Terraform state file."""
 
 STORAGE_NAME_MAX = 24
 
@@ -53,9 +58,7 @@ class StateBackendSpec(SpecModel):
     """State storage account: 3-24 lowercase letters and digits."""
     container_name: ContainerName = "tfstate"
     """Blob container of the state. Default: `"tfstate"`."""
-    key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,1023}$")] | None = (
-        None
-    )
+    key: StateKey | None = None
     """Blob name of the state. Default: `null`, meaning `<workload>/<environment>.tfstate`."""
     use_azuread_auth: bool = True
     """Authenticate to the state account with Entra ID instead of account keys.
@@ -75,8 +78,11 @@ class EnvironmentSpec(SpecModel):
     workload: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,11}$")]
     """Workload name: 2-12 lowercase letters or digits. Part of every resource name."""
     tags: TagsSpec
+    """Ownership tags; every taggable resource carries them."""
     backend: StateBackendSpec
+    """Terraform state backend."""
     network: NetworkSpec
+    """VNet, subnets and SSH sources."""
     subscription_id: uuid.UUID | None = None
     """Subscription to deploy to. Default: `null`, meaning the `ARM_SUBSCRIPTION_ID`
     environment variable at deploy time."""
@@ -96,7 +102,7 @@ class EnvironmentSpec(SpecModel):
                 "",
                 location,
                 "must be an Azure region name in lowercase without spaces",
-                "Use a name such as \"swedencentral\" or \"eastus2\" "
+                'Use a name such as "swedencentral" or "eastus2" '
                 "(see `az account list-locations -o table`).",
             )
         return location
@@ -133,8 +139,9 @@ class EnvironmentSpec(SpecModel):
                 f"but Azure allows 3-24 lowercase letters and digits",
                 f"Shorten name_prefix to at most {max(room, 1)} characters.",
             )
-        duplicates = sorted({fs for fs in self.data_lake.filesystems
-                             if self.data_lake.filesystems.count(fs) > 1})
+        duplicates = sorted(
+            {fs for fs in self.data_lake.filesystems if self.data_lake.filesystems.count(fs) > 1}
+        )
         if duplicates:
             yield Problem(
                 "data_lake.filesystems",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -62,8 +62,11 @@ class NsgRuleSpec(SpecModel):
     priority: Annotated[int, Field(ge=100, le=4096)]
     """Priority from 100 to 4096, unique per direction within one NSG."""
     direction: Direction
+    """`Inbound` or `Outbound`."""
     access: Access
+    """`Allow` or `Deny`."""
     protocol: Protocol
+    """`Tcp`, `Udp`, `Icmp`, `Esp`, `Ah` or `*` for any."""
     source_address_prefixes: Annotated[list[str], Field(min_length=1)]
     """CIDRs or service tags (`VirtualNetwork`, `AzureLoadBalancer`, ...)."""
     destination_port_ranges: Annotated[list[str], Field(min_length=1)]
@@ -150,33 +153,19 @@ class NetworkSpec(SpecModel):
     """VNet address ranges, for example `["10.10.0.0/16"]`."""
     subnets: Annotated[dict[SubnetKey, SubnetSpec], Field(min_length=1)]
     """Subnets keyed by a short name (`compute`, `aks`, `endpoints`)."""
-    ssh_source_cidrs: list[ipaddress.IPv4Network] = []
-    """Sources allowed to reach SSH (port 22) on subnets with `ssh_allowed`.
+    ssh_source_cidrs: list[str] = []
+    """IPv4 CIDRs allowed to reach SSH (port 22) on subnets with `ssh_allowed`.
     The internet (`0.0.0.0/0`, `*`, `Internet`) is rejected. Default: `[]` (no SSH)."""
 
-    @field_validator("ssh_source_cidrs", mode="before")
-    @classmethod
-    def _reject_internet_ssh(cls, values: Any) -> Any:
-        if not isinstance(values, list):
-            return values
-        problems = [
-            Problem(
-                f"[{index}]",
-                show(value),
-                "must not be the internet: SSH is allowed only from listed private or "
-                "office ranges",
-                "List the CIDRs of your VPN or bastion, or use Azure Bastion instead.",
-            )
-            for index, value in enumerate(values)
-            if isinstance(value, str) and value.strip().lower() in INTERNET_SOURCES
-        ]
-        if problems:
-            raise rule_error(problems)
-        return values
+    @property
+    def ssh_sources(self) -> list[ipaddress.IPv4Network]:
+        """Return the SSH sources as networks; validation has already parsed them."""
+        return [ipaddress.IPv4Network(text) for text in self.ssh_source_cidrs]
 
     @model_validator(mode="after")
     def _check_layout(self) -> NetworkSpec:
         problems = [
+            *self._ssh_source_problems(),
             *self._address_space_problems(),
             *self._subnet_problems(),
             *self._rule_problems(),
@@ -184,6 +173,30 @@ class NetworkSpec(SpecModel):
         if problems:
             raise rule_error(problems)
         return self
+
+    def _ssh_source_problems(self) -> Iterator[Problem]:
+        # Checked here rather than by the field type, so that these problems are
+        # listed together with the subnet and rule problems of the same spec.
+        for index, text in enumerate(self.ssh_source_cidrs):
+            field = f"ssh_source_cidrs[{index}]"
+            if text.strip().lower() in INTERNET_SOURCES:
+                yield Problem(
+                    field,
+                    show(text),
+                    "must not be the internet: SSH is allowed only from listed private or "
+                    "office ranges",
+                    "List the CIDRs of your VPN or bastion, or use Azure Bastion instead.",
+                )
+                continue
+            try:
+                ipaddress.IPv4Network(text)
+            except ValueError as error:
+                yield Problem(
+                    field,
+                    show(text),
+                    f"must be an IPv4 CIDR ({error})",
+                    'Write a network such as "203.0.113.0/28".',
+                )
 
     def _address_space_problems(self) -> Iterator[Problem]:
         for i, first in enumerate(self.address_space):
@@ -258,16 +271,17 @@ class NetworkSpec(SpecModel):
                     f"{field}.source_address_prefixes",
                     show(sources),
                     f"must not allow {service} (port {port}) from the internet",
-                    "List specific source CIDRs in network.ssh_source_cidrs "
-                    "or use Azure Bastion.",
+                    "List specific source CIDRs in network.ssh_source_cidrs or use Azure Bastion.",
                 )
 
     def generated_rules(self, subnet_name: str) -> list[GeneratedRule]:
         """Return the rules the library adds to a subnet's NSG, in priority order."""
         rules = []
         if self.subnets[subnet_name].ssh_allowed and self.ssh_source_cidrs:
-            rules.append(GeneratedRule("AllowSshFromListedSources", SSH_RULE_PRIORITY,
-                                       Direction.INBOUND))
-        rules.append(GeneratedRule("DenyInternetInbound", DENY_INTERNET_PRIORITY,
-                                   Direction.INBOUND))
+            rules.append(
+                GeneratedRule("AllowSshFromListedSources", SSH_RULE_PRIORITY, Direction.INBOUND)
+            )
+        rules.append(
+            GeneratedRule("DenyInternetInbound", DENY_INTERNET_PRIORITY, Direction.INBOUND)
+        )
         return rules

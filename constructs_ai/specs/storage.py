@@ -10,7 +10,6 @@ from pydantic import Field, StringConstraints
 from constructs_ai.specs._base import ContainerName, SpecModel
 
 
-
 class Replication(StrEnum):
     LRS = "LRS"
     ZRS = "ZRS"
