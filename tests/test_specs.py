@@ -347,7 +347,7 @@ def test_independent_problems_listed_together() -> None:
     }
 
 
-def test_spec_error_message_names_field_value_rule_and_fix() -> None:
+def test_spec_error_message_format() -> None:
     data = spec_data("dev")
     data["gpu_vm"]["size"] = "Standard_D4s_v5"
 

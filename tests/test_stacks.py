@@ -94,7 +94,8 @@ def test_data_lake_is_hns_private_and_keyless(stacks: dict[str, Stack], environm
     assert account["public_network_access_enabled"] is False
     assert account["blob_properties"]["delete_retention_policy"]["days"] >= 7
     assert 3 <= len(account["name"]) <= 24
-    assert account["name"].isalnum() and account["name"].islower()
+    assert account["name"].isalnum()
+    assert account["name"].islower()
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENT_NAMES)

@@ -92,7 +92,7 @@ class GpuVmSpec(SpecModel):
     """OpenSSH public key (`ssh-rsa` or `ssh-ed25519`). Password authentication is
     always disabled."""
     subnet: str = "compute"
-    """Key of the subnet in `network.subnets` that holds the NIC. Default: `"compute"`."""
+    """Key of the subnet in `network.subnets` for the NIC. Default: `"compute"`."""
     admin_username: Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_-]{0,31}$")] = (
         "azureuser"
     )

@@ -50,7 +50,7 @@ class TagsSpec(SpecModel):
 
 
 class StateBackendSpec(SpecModel):
-    """Where Terraform keeps this environment's state: an Azure Storage blob."""
+    """Terraform state location of this environment: a blob in Azure Storage."""
 
     resource_group_name: Annotated[str, StringConstraints(pattern=r"^[-\w.()]{1,90}$")]
     """Resource group of the state storage account."""
