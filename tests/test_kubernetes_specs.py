@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -396,6 +397,25 @@ def test_maintenance_window_duration_is_bounded(duration: int) -> None:
         MaintenanceWindowSpec(duration_hours=duration)
 
 
+@pytest.mark.parametrize(
+    ("model", "data", "field"),
+    [
+        (MaintenanceWindowSpec, {"start_time": "24:00"}, "start_time"),
+        (MaintenanceWindowSpec, {"utc_offset": "01:00"}, "utc_offset"),
+        (SystemPoolSpec, {"max_pods": 9}, "max_pods"),
+        (SystemPoolSpec, {"max_pods": 251}, "max_pods"),
+        (SystemPoolSpec, {"os_disk_size_gb": 29}, "os_disk_size_gb"),
+        (SystemPoolSpec, {"zones": ["4"]}, "zones"),
+        (AksSpec, aks_data(kubernetes_version="latest"), "kubernetes_version"),
+    ],
+)
+def test_field_outside_azure_range_is_rejected(
+    model: type[BaseModel], data: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError, match=rf"{field}"):
+        model.model_validate(data)
+
+
 # Container registry
 
 
@@ -604,3 +624,32 @@ def test_documented_defaults_are_real(model: type[BaseModel]) -> None:
             continue
         dumped = to_jsonable_python(actual)
         assert documented == dumped, f"{model.__name__}.{name}: {documented} != {dumped}"
+
+
+# Docs examples
+
+DOCS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "gpu-pools.md"
+
+
+def test_docs_example_spec_is_valid() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", DOCS_PAGE.read_text(encoding="utf-8"), re.S)
+    namespace: dict[str, Any] = {}
+
+    for block in blocks:
+        exec(block, namespace)
+
+    assert blocks
+    assert isinstance(namespace["aks"], AksSpec)
+    assert sorted(namespace["aks"].gpu_pools) == ["a100", "t4"]
+
+
+def test_docs_quota_message_matches_validation() -> None:
+    text = " ".join(DOCS_PAGE.read_text(encoding="utf-8").split())
+    data = spec_data("prod")
+    data["aks"]["gpu_pools"]["h100"]["max_count"] = 6
+
+    with pytest.raises(SpecError) as error:
+        load(data)
+
+    message = " ".join(str(error.value.problems[0]).split())
+    assert message in text

@@ -216,8 +216,8 @@ class NodePoolSpec(SpecModel):
     """Settings shared by the system pool and GPU pools.
 
     Changing `vm_size`, `zones`, `os_disk_type`, `os_disk_size_gb`, `max_pods`
-    or `spot` replaces the pool's nodes: the system pool rotates through its
-    `temporary_name_for_rotation`, a GPU pool is deleted and created again.
+    or `spot` replaces the pool's nodes. azurerm cycles the pool through its
+    `temporary_name_for_rotation` where it can, and recreates it otherwise.
     """
 
     vm_size: str
