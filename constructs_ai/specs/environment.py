@@ -9,7 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import StringConstraints, ValidationError, field_validator, model_validator
 
 from constructs_ai.catalog import regions, vm_sizes
 from constructs_ai.errors import Problem, SpecError, problems_from, rule_error, show, violation
@@ -20,6 +20,7 @@ from constructs_ai.specs.kubernetes import (
     AksSpec,
     ContainerRegistrySpec,
     VcpuDemand,
+    VcpuQuotas,
     aks_problems,
     aks_vcpu_demands,
     vcpu_quota_problems,
@@ -100,9 +101,7 @@ class EnvironmentSpec(SpecModel):
     container_registry: ContainerRegistrySpec | None = None
     """A container registry; the AKS kubelet identity may pull from it.
     Default: `null` (none)."""
-    vcpu_quotas: dict[
-        Annotated[str, StringConstraints(min_length=1)], Annotated[int, Field(ge=0)]
-    ] = {}
+    vcpu_quotas: VcpuQuotas = {}
     """Regional vCPU quota per quota family (`az vm list-usage`), such as
     `{"standardNCADSA100v4Family": 96}`; spot pools count against `lowPriorityCores`.
     The peak vCPUs of the AKS pools at their maximum node counts plus the GPU VM

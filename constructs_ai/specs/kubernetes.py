@@ -53,6 +53,10 @@ SERVICE_CIDR_MIN_PREFIX = 13
 """Azure requires the service CIDR to be smaller than a /12."""
 
 
+VcpuQuotas = dict[Annotated[str, StringConstraints(min_length=1)], Annotated[int, Field(ge=0)]]
+"""vCPU quota per quota family name, such as `{"standardNCADSA100v4Family": 96}`."""
+
+
 def is_pool_name(name: str) -> bool:
     """Return whether `name` is a valid Linux node pool name."""
     return bool(_POOL_NAME.match(name))
@@ -420,7 +424,10 @@ class AksSpec(SpecModel):
     sku_tier: SkuTier = SkuTier.STANDARD
     """Pricing tier. Default: `"Standard"` (with the uptime SLA)."""
     system_pool: SystemPoolSpec = SystemPoolSpec()
-    """The system node pool. Default: `{}` (the `SystemPoolSpec` defaults)."""
+    """The system node pool. Default: `{"name": "system", "vm_size": "Standard_D4ds_v5",
+    "min_count": 1, "max_count": 3, "zones": [], "os_disk_size_gb": 128,
+    "os_disk_type": null, "max_pods": 110, "spot": null,
+    "only_critical_addons_enabled": true}`."""
     gpu_pools: dict[str, GpuPoolSpec] = {}
     """GPU user pools keyed by pool name (1-12 lowercase letters or digits). Default: `{}`."""
     private_cluster_enabled: bool | None = None
@@ -439,7 +446,8 @@ class AksSpec(SpecModel):
     node_os_upgrade_channel: NodeOsUpgradeChannel = NodeOsUpgradeChannel.NODE_IMAGE
     """Node OS security update channel. Default: `"NodeImage"`."""
     maintenance_window: MaintenanceWindowSpec = MaintenanceWindowSpec()
-    """Weekly window for both upgrade channels. Default: `{}` (Sunday 00:00 UTC, 4 hours)."""
+    """Weekly window for both upgrade channels. Default: `{"day_of_week": "Sunday",
+    "start_time": "00:00", "duration_hours": 4, "utc_offset": "+00:00"}`."""
 
     @field_validator("authorized_ip_ranges")
     @classmethod
