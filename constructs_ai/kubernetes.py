@@ -39,7 +39,7 @@ class AksCluster(Construct):
     """An AKS cluster for GPU training and inference.
 
     The control plane runs as a user-assigned identity with Network Contributor
-    on the node subnet; the nodes pull images as a separate kubelet identity.
+    on the node subnet. The nodes pull images as a separate kubelet identity.
     Local accounts are off: users sign in with Entra ID and get rights through
     Azure RBAC. Workload identity, the Key Vault secrets provider and Azure
     Policy are on. Container Insights is on when a Log Analytics workspace is
