@@ -1,16 +1,24 @@
-"""dev: a small T4 box that shuts down every evening, in Sweden Central."""
+"""dev: a small T4 box that shuts down every evening and a T4 spot pool that scales
+to zero, in Sweden Central."""
 
 from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
 from constructs_ai.specs import (
+    AksSpec,
     AutoShutdownSpec,
+    ContainerRegistrySpec,
     DataLakeSpec,
     EnvironmentSpec,
+    GpuPoolSpec,
     GpuVmSpec,
     NetworkSpec,
     NsgRuleSpec,
+    RegistrySku,
     Replication,
+    SkuTier,
+    SpotSpec,
     Stage,
     SubnetSpec,
+    SystemPoolSpec,
 )
 
 SPEC = EnvironmentSpec(
@@ -56,4 +64,26 @@ SPEC = EnvironmentSpec(
         blob_soft_delete_days=7,
         container_soft_delete_days=7,
     ),
+    aks=AksSpec(
+        service_cidr="172.16.0.0/16",
+        dns_service_ip="172.16.0.10",
+        sku_tier=SkuTier.FREE,
+        authorized_ip_ranges=["203.0.113.0/28"],
+        system_pool=SystemPoolSpec(
+            vm_size="Standard_D2ds_v5", min_count=1, max_count=2, os_disk_size_gb=64
+        ),
+        gpu_pools={
+            "t4": GpuPoolSpec(
+                vm_size="Standard_NC4as_T4_v3", min_count=0, max_count=2, spot=SpotSpec()
+            ),
+        },
+    ),
+    container_registry=ContainerRegistrySpec(
+        sku=RegistrySku.BASIC, public_network_access_enabled=True
+    ),
+    vcpu_quotas={
+        "standardDDSv5Family": 10,
+        "standardNCASv3_T4Family": 8,
+        "lowPriorityCores": 16,
+    },
 )

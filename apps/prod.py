@@ -1,14 +1,19 @@
-"""prod: an H100 VM, zone-redundant geo-replicated storage, no SSH, in East US 2."""
+"""prod: an H100 VM, A100 and H100 pools on a private cluster, zone-redundant
+geo-replicated storage, no SSH, in East US 2."""
 
 from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
 from constructs_ai.specs import (
+    AksSpec,
+    ContainerRegistrySpec,
     DataLakeSpec,
     EnvironmentSpec,
+    GpuPoolSpec,
     GpuVmSpec,
     NetworkSpec,
     Replication,
     Stage,
     SubnetSpec,
+    SystemPoolSpec,
 )
 
 SPEC = EnvironmentSpec(
@@ -39,4 +44,23 @@ SPEC = EnvironmentSpec(
         blob_soft_delete_days=30,
         container_soft_delete_days=30,
     ),
+    aks=AksSpec(
+        service_cidr="172.16.0.0/16",
+        dns_service_ip="172.16.0.10",
+        system_pool=SystemPoolSpec(
+            vm_size="Standard_D8ds_v5", min_count=3, max_count=5, zones=["1", "2", "3"]
+        ),
+        gpu_pools={
+            "a100": GpuPoolSpec(vm_size="Standard_NC24ads_A100_v4", min_count=1, max_count=4),
+            "h100": GpuPoolSpec(
+                vm_size="Standard_NC40ads_H100_v5", min_count=0, max_count=4, os_disk_size_gb=256
+            ),
+        },
+    ),
+    container_registry=ContainerRegistrySpec(),
+    vcpu_quotas={
+        "standardDDSv5Family": 48,
+        "standardNCADSA100v4Family": 96,
+        "standardNCadsH100v5Family": 200,
+    },
 )

@@ -1,14 +1,18 @@
-"""staging: production-like on one A100, in East US 2."""
+"""staging: production-like on one A100 VM and an A100 pool of up to two nodes, in East US 2."""
 
 from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
 from constructs_ai.specs import (
+    AksSpec,
+    ContainerRegistrySpec,
     DataLakeSpec,
     EnvironmentSpec,
+    GpuPoolSpec,
     GpuVmSpec,
     NetworkSpec,
     Replication,
     Stage,
     SubnetSpec,
+    SystemPoolSpec,
 )
 
 SPEC = EnvironmentSpec(
@@ -40,4 +44,20 @@ SPEC = EnvironmentSpec(
         blob_soft_delete_days=14,
         container_soft_delete_days=14,
     ),
+    aks=AksSpec(
+        service_cidr="172.16.0.0/16",
+        dns_service_ip="172.16.0.10",
+        authorized_ip_ranges=["198.51.100.0/28"],
+        system_pool=SystemPoolSpec(
+            vm_size="Standard_D4ds_v5", min_count=2, max_count=3, zones=["1", "2", "3"]
+        ),
+        gpu_pools={
+            "a100": GpuPoolSpec(vm_size="Standard_NC24ads_A100_v4", min_count=0, max_count=2),
+        },
+    ),
+    container_registry=ContainerRegistrySpec(),
+    vcpu_quotas={
+        "standardDDSv5Family": 16,
+        "standardNCADSA100v4Family": 96,
+    },
 )

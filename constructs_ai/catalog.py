@@ -12,6 +12,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+EPHEMERAL_OS_DISK_MAX_GIB = 2048
+"""Azure's upper limit for an ephemeral OS disk, whatever the local storage."""
+
 
 @dataclass(frozen=True)
 class VmSize:
@@ -30,10 +33,24 @@ class VmSize:
     premium_storage: bool
     accelerated_networking: bool
     hyper_v_generations: tuple[str, ...]
+    temp_disk_gib: int = 0
+    """Local temp (resource) disk in GiB; 0 when the size has none."""
+    ephemeral_os_disk_supported: bool = False
+    """Whether the series supports an ephemeral OS disk at all."""
 
     @property
     def is_gpu(self) -> bool:
         return self.gpu_count > 0
+
+    @property
+    def ephemeral_os_disk_max_gib(self) -> int:
+        """Largest ephemeral OS disk the size can hold on its temp disk; 0 when it cannot.
+
+        Azure caps an ephemeral OS disk at 2 TiB (Ephemeral OS disks FAQ).
+        """
+        if not self.ephemeral_os_disk_supported:
+            return 0
+        return min(self.temp_disk_gib, EPHEMERAL_OS_DISK_MAX_GIB)
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,8 @@ def vm_sizes() -> VmSizeCatalog:
             premium_storage=row["premium_storage"],
             accelerated_networking=row["accelerated_networking"],
             hyper_v_generations=tuple(row["hyper_v_generations"]),
+            temp_disk_gib=row.get("temp_disk_gib", 0),
+            ephemeral_os_disk_supported=row.get("ephemeral_os_disk_supported", False),
         )
         for row in raw["sizes"]
     }

@@ -11,10 +11,12 @@ from constructs_ai._aspects import RequiredTagsAspect
 from constructs_ai._ids import set_logical_id
 from constructs_ai.compute import GpuVirtualMachine, gpu_vm_name
 from constructs_ai.identity import ManagedIdentity
+from constructs_ai.kubernetes import AksCluster
 from constructs_ai.naming import resource_name
 from constructs_ai.network import Network
 from constructs_ai.refs import ResourceGroupRef
-from constructs_ai.specs.environment import EnvironmentSpec
+from constructs_ai.registry import ContainerRegistry, registry_name
+from constructs_ai.specs.environment import EnvironmentSpec, Stage
 from constructs_ai.storage import DataLake
 
 AZURERM_SOURCE = "hashicorp/azurerm"
@@ -22,7 +24,8 @@ AZURERM_SOURCE = "hashicorp/azurerm"
 
 class AiEnvironmentStack(TerraformStack):
     """A whole Azure AI environment: provider, state backend, resource group,
-    network, GPU VM and data lake, with the required tags on every resource.
+    network, GPU VM, data lake, AKS and container registry, with the required
+    tags on every resource.
 
     The spec is validated before this class is called; the stack only builds.
     """
@@ -36,6 +39,7 @@ class AiEnvironmentStack(TerraformStack):
         self.network = Network(self, "network", spec=spec, resource_group=self.resource_group)
         self.gpu_vm = self._add_gpu_vm()
         self.data_lake = self._add_data_lake()
+        self.aks, self.container_registry = self._add_kubernetes()
         self._add_outputs()
 
         Aspects.of(self).add(RequiredTagsAspect(spec.all_tags()))
@@ -111,6 +115,37 @@ class AiEnvironmentStack(TerraformStack):
         if self.gpu_vm is not None:
             lake.grant_write(self.gpu_vm.identity)
         return lake
+
+    def _add_kubernetes(self) -> tuple[AksCluster | None, ContainerRegistry | None]:
+        spec = self.spec
+        registry = None
+        if spec.container_registry is not None:
+            registry = ContainerRegistry(
+                self,
+                "container-registry",
+                spec=spec.container_registry,
+                name=registry_name(spec.workload, spec.name, spec.seed),
+                seed=spec.seed,
+                resource_group=self.resource_group,
+            )
+        if spec.aks is None:
+            return None, registry
+        cluster = AksCluster(
+            self,
+            "aks",
+            spec=spec.aks,
+            workload=spec.workload,
+            environment=spec.name,
+            seed=spec.seed,
+            production=spec.stage is Stage.PRODUCTION,
+            resource_group=self.resource_group,
+            subnet=self.network.subnet(spec.aks.subnet),
+        )
+        if registry is not None:
+            registry.grant_pull(cluster.kubelet_identity)
+        output = TerraformOutput(self, "output-aks-oidc-issuer-url", value=cluster.oidc_issuer_url)
+        output.override_logical_id("aks_oidc_issuer_url")
+        return cluster, registry
 
     def _add_outputs(self) -> None:
         outputs = {

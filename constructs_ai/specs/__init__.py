@@ -2,6 +2,22 @@
 
 from constructs_ai.specs.compute import AutoShutdownSpec, GpuVmSpec
 from constructs_ai.specs.environment import EnvironmentSpec, Stage, StateBackendSpec, TagsSpec
+from constructs_ai.specs.kubernetes import (
+    AksSpec,
+    ContainerRegistrySpec,
+    DayOfWeek,
+    GpuDriver,
+    GpuPoolSpec,
+    MaintenanceWindowSpec,
+    NetworkDataplane,
+    NodeOsUpgradeChannel,
+    OsDiskType,
+    RegistrySku,
+    SkuTier,
+    SpotSpec,
+    SystemPoolSpec,
+    UpgradeChannel,
+)
 from constructs_ai.specs.network import (
     Access,
     Direction,
@@ -14,17 +30,31 @@ from constructs_ai.specs.storage import DataLakeSpec, Replication
 
 __all__ = [
     "Access",
+    "AksSpec",
     "AutoShutdownSpec",
+    "ContainerRegistrySpec",
     "DataLakeSpec",
+    "DayOfWeek",
     "Direction",
     "EnvironmentSpec",
+    "GpuDriver",
+    "GpuPoolSpec",
     "GpuVmSpec",
+    "MaintenanceWindowSpec",
+    "NetworkDataplane",
     "NetworkSpec",
+    "NodeOsUpgradeChannel",
     "NsgRuleSpec",
+    "OsDiskType",
     "Protocol",
+    "RegistrySku",
     "Replication",
+    "SkuTier",
+    "SpotSpec",
     "Stage",
     "StateBackendSpec",
     "SubnetSpec",
+    "SystemPoolSpec",
     "TagsSpec",
+    "UpgradeChannel",
 ]

@@ -11,11 +11,20 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints, ValidationError, field_validator, model_validator
 
-from constructs_ai.catalog import regions
+from constructs_ai.catalog import regions, vm_sizes
 from constructs_ai.errors import Problem, SpecError, problems_from, rule_error, show, violation
 from constructs_ai.naming import resource_group_name, storage_account_name
 from constructs_ai.specs._base import ContainerName, SpecModel
 from constructs_ai.specs.compute import GpuVmSpec
+from constructs_ai.specs.kubernetes import (
+    AksSpec,
+    ContainerRegistrySpec,
+    VcpuDemand,
+    VcpuQuotas,
+    aks_problems,
+    aks_vcpu_demands,
+    vcpu_quota_problems,
+)
 from constructs_ai.specs.network import NetworkSpec
 from constructs_ai.specs.storage import DataLakeSpec
 
@@ -93,6 +102,17 @@ class EnvironmentSpec(SpecModel):
     """A standalone GPU VM. Default: `null` (none)."""
     data_lake: DataLakeSpec | None = None
     """An ADLS Gen2 data lake. Default: `null` (none)."""
+    aks: AksSpec | None = None
+    """An AKS cluster with GPU node pools. Default: `null` (none)."""
+    container_registry: ContainerRegistrySpec | None = None
+    """A container registry; the AKS kubelet identity may pull from it.
+    Default: `null` (none)."""
+    vcpu_quotas: VcpuQuotas = {}
+    """Regional vCPU quota per quota family (`az vm list-usage`), such as
+    `{"standardNCADSA100v4Family": 96}`; spot pools count against `lowPriorityCores`.
+    The peak vCPUs of the AKS pools at their maximum node counts plus the GPU VM
+    must fit each family. Once one family is listed, every family used must be.
+    Default: `{}` (not checked)."""
 
     @field_validator("location")
     @classmethod
@@ -109,7 +129,11 @@ class EnvironmentSpec(SpecModel):
 
     @model_validator(mode="after")
     def _check_cross_fields(self) -> EnvironmentSpec:
-        problems = [*self._gpu_vm_problems(), *self._data_lake_problems()]
+        problems = [
+            *self._gpu_vm_problems(),
+            *self._data_lake_problems(),
+            *self._aks_problems(),
+        ]
         if problems:
             raise rule_error(problems)
         return self
@@ -125,6 +149,24 @@ class EnvironmentSpec(SpecModel):
                 "must name a subnet in network.subnets",
                 "Use one of: " + ", ".join(f'"{key}"' for key in subnets) + ".",
             )
+
+    def _aks_problems(self) -> Iterator[Problem]:
+        if self.aks is not None:
+            yield from aks_problems(
+                self.aks,
+                address_space=self.network.address_space,
+                subnets={key: subnet.cidr for key, subnet in self.network.subnets.items()},
+                production=self.stage is Stage.PRODUCTION,
+            )
+        yield from vcpu_quota_problems(self.vcpu_quotas, self.vcpu_demands())
+
+    def vcpu_demands(self) -> list[VcpuDemand]:
+        """Return the peak vCPU demand of the AKS pools and the GPU VM."""
+        demands = aks_vcpu_demands(self.aks) if self.aks is not None else []
+        size = vm_sizes().get(self.gpu_vm.size) if self.gpu_vm is not None else None
+        if size is not None:
+            demands.append(VcpuDemand("gpu_vm", 1, size.vcpus, size.quota_family))
+        return demands
 
     def _data_lake_problems(self) -> Iterator[Problem]:
         if self.data_lake is None:
