@@ -84,6 +84,7 @@ def test_subnet_overlap_reported_iff_ranges_overlap(pair: tuple[int, int, int, i
     data = spec_data("dev")
     data["network"]["subnets"] = {"one": {"cidr": str(first)}, "two": {"cidr": str(second)}}
     data["gpu_vm"]["subnet"] = "one"
+    data["aks"] = None
 
     try:
         EnvironmentSpec.from_data(data)
