@@ -16,6 +16,8 @@ _runtime.configure()
 
 _LAZY_EXPORTS = {
     "AiEnvironmentStack": "constructs_ai.environment",
+    "AksCluster": "constructs_ai.kubernetes",
+    "ContainerRegistry": "constructs_ai.registry",
     "DataLake": "constructs_ai.storage",
     "GpuVirtualMachine": "constructs_ai.compute",
     "ManagedIdentity": "constructs_ai.identity",

@@ -80,6 +80,8 @@ _FIXES = {
     "extra_forbidden": "Remove the field or correct its spelling.",
     "literal_error": "Use one of the listed values.",
     "enum": "Use one of the listed values.",
+    "string_pattern_mismatch": "Use a value that matches the pattern; "
+    "`constructs-ai schema` describes each field.",
 }
 
 
