@@ -1,11 +1,20 @@
 """dev: a small T4 box that shuts down every evening, in Sweden Central."""
 
-from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
+from apps._common import (
+    EXAMPLE_SSH_PUBLIC_KEY,
+    TAGS,
+    WORKLOAD,
+    action_group,
+    policy,
+    state_backend,
+)
 from constructs_ai.specs import (
     AutoShutdownSpec,
+    BudgetSpec,
     DataLakeSpec,
     EnvironmentSpec,
     GpuVmSpec,
+    MonitoringSpec,
     NetworkSpec,
     NsgRuleSpec,
     Replication,
@@ -55,5 +64,14 @@ SPEC = EnvironmentSpec(
         replication=Replication.LRS,
         blob_soft_delete_days=7,
         container_soft_delete_days=7,
+    ),
+    monitoring=MonitoringSpec(
+        action_group=action_group(),
+        retention_days=30,
+        budget=BudgetSpec(amount=1500, start_date="2026-01-01"),
+    ),
+    policy=policy(
+        allowed_locations=["swedencentral"],
+        allowed_vm_sizes=["Standard_NC4as_T4_v3", "Standard_NC8as_T4_v3"],
     ),
 )

@@ -1,10 +1,19 @@
 """prod: an H100 VM, zone-redundant geo-replicated storage, no SSH, in East US 2."""
 
-from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
+from apps._common import (
+    EXAMPLE_SSH_PUBLIC_KEY,
+    TAGS,
+    WORKLOAD,
+    action_group,
+    policy,
+    state_backend,
+)
 from constructs_ai.specs import (
+    BudgetSpec,
     DataLakeSpec,
     EnvironmentSpec,
     GpuVmSpec,
+    MonitoringSpec,
     NetworkSpec,
     Replication,
     Stage,
@@ -38,5 +47,14 @@ SPEC = EnvironmentSpec(
         replication=Replication.RAGZRS,
         blob_soft_delete_days=30,
         container_soft_delete_days=30,
+    ),
+    monitoring=MonitoringSpec(
+        action_group=action_group(),
+        retention_days=180,
+        budget=BudgetSpec(amount=40000, start_date="2026-01-01"),
+    ),
+    policy=policy(
+        allowed_locations=["eastus2"],
+        allowed_vm_sizes=["Standard_NC40ads_H100_v5", "Standard_NC24ads_A100_v4"],
     ),
 )

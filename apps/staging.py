@@ -1,10 +1,19 @@
 """staging: production-like on one A100, in East US 2."""
 
-from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
+from apps._common import (
+    EXAMPLE_SSH_PUBLIC_KEY,
+    TAGS,
+    WORKLOAD,
+    action_group,
+    policy,
+    state_backend,
+)
 from constructs_ai.specs import (
+    BudgetSpec,
     DataLakeSpec,
     EnvironmentSpec,
     GpuVmSpec,
+    MonitoringSpec,
     NetworkSpec,
     Replication,
     Stage,
@@ -40,4 +49,10 @@ SPEC = EnvironmentSpec(
         blob_soft_delete_days=14,
         container_soft_delete_days=14,
     ),
+    monitoring=MonitoringSpec(
+        action_group=action_group(),
+        retention_days=60,
+        budget=BudgetSpec(amount=8000, start_date="2026-01-01"),
+    ),
+    policy=policy(allowed_locations=["eastus2"], allowed_vm_sizes=["Standard_NC24ads_A100_v4"]),
 )

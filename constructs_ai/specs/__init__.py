@@ -10,21 +10,47 @@ from constructs_ai.specs.network import (
     Protocol,
     SubnetSpec,
 )
+from constructs_ai.specs.observability import (
+    ActionGroupSpec,
+    AlertsSpec,
+    BudgetNotificationSpec,
+    BudgetSpec,
+    BudgetThresholdType,
+    DiagnosticsSpec,
+    EmailReceiverSpec,
+    LogAnalyticsSku,
+    LogCategoryGroup,
+    MonitoringSpec,
+    WebhookReceiverSpec,
+)
+from constructs_ai.specs.policy import PolicySpec
 from constructs_ai.specs.storage import DataLakeSpec, Replication
 
 __all__ = [
     "Access",
+    "ActionGroupSpec",
+    "AlertsSpec",
     "AutoShutdownSpec",
+    "BudgetNotificationSpec",
+    "BudgetSpec",
+    "BudgetThresholdType",
     "DataLakeSpec",
+    "DiagnosticsSpec",
     "Direction",
+    "EmailReceiverSpec",
     "EnvironmentSpec",
     "GpuVmSpec",
+    "LogAnalyticsSku",
+    "LogCategoryGroup",
+    "MonitoringSpec",
     "NetworkSpec",
     "NsgRuleSpec",
+    "PolicySpec",
     "Protocol",
     "Replication",
     "Stage",
     "StateBackendSpec",
     "SubnetSpec",
     "TagsSpec",
+    "WebhookReceiverSpec",
 ]

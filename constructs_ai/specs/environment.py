@@ -9,7 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import StringConstraints, ValidationError, field_validator, model_validator
 
 from constructs_ai.catalog import regions
 from constructs_ai.errors import Problem, SpecError, problems_from, rule_error, show, violation
@@ -17,6 +17,8 @@ from constructs_ai.naming import resource_group_name, storage_account_name
 from constructs_ai.specs._base import ContainerName, SpecModel
 from constructs_ai.specs.compute import GpuVmSpec
 from constructs_ai.specs.network import NetworkSpec
+from constructs_ai.specs.observability import MonitoringSpec
+from constructs_ai.specs.policy import PolicySpec
 from constructs_ai.specs.storage import DataLakeSpec
 
 TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^<>%&\\?/]*$")]
@@ -87,6 +89,12 @@ class EnvironmentSpec(SpecModel):
     """A standalone GPU VM. Default: `null` (none)."""
     data_lake: DataLakeSpec | None = None
     """An ADLS Gen2 data lake. Default: `null` (none)."""
+    monitoring: MonitoringSpec | None = None
+    """Log Analytics, diagnostics on every resource, alerts and a budget.
+    Default: `null` (none)."""
+    policy: PolicySpec | None = None
+    """Allowed regions, VM sizes, required tags and names, checked at synth time and
+    assigned as Azure Policy. Default: `null` (no policy)."""
 
     @field_validator("location")
     @classmethod
@@ -103,7 +111,11 @@ class EnvironmentSpec(SpecModel):
 
     @model_validator(mode="after")
     def _check_cross_fields(self) -> EnvironmentSpec:
-        problems = [*self._gpu_vm_problems(), *self._data_lake_problems()]
+        problems = [
+            *self._gpu_vm_problems(),
+            *self._data_lake_problems(),
+            *self._policy_problems(),
+        ]
         if problems:
             raise rule_error(problems)
         return self
@@ -142,6 +154,12 @@ class EnvironmentSpec(SpecModel):
                 "must not list a filesystem twice",
                 "Remove the repeated names.",
             )
+
+    def _policy_problems(self) -> Iterator[Problem]:
+        if self.policy is None:
+            return
+        sizes = {"gpu_vm.size": self.gpu_vm.size} if self.gpu_vm is not None else {}
+        yield from self.policy.spec_problems(self.location, sizes, self.all_tags())
 
     @property
     def seed(self) -> str:
