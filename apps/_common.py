@@ -41,10 +41,14 @@ def action_group() -> ActionGroupSpec:
     )
 
 
-def policy(allowed_locations: list[str], allowed_vm_sizes: list[str]) -> PolicySpec:
-    """Return the policy with the regions and VM sizes one environment may use."""
+SYSTEM_POOL_SIZES = ["Standard_D4ds_v5", "Standard_D4s_v5", "Standard_D8ds_v5", "Standard_D8s_v5"]
+"""General-purpose sizes every environment allows, for AKS system node pools."""
+
+
+def policy(allowed_locations: list[str], gpu_vm_sizes: list[str]) -> PolicySpec:
+    """Return the policy with the regions and GPU VM sizes one environment may use."""
     return PolicySpec(
         allowed_locations=allowed_locations,
-        allowed_vm_sizes=allowed_vm_sizes,
+        allowed_vm_sizes=[*gpu_vm_sizes, *SYSTEM_POOL_SIZES],
         required_tags=["environment", "workload", "owner", "cost-center"],
     )

@@ -72,6 +72,6 @@ SPEC = EnvironmentSpec(
     ),
     policy=policy(
         allowed_locations=["swedencentral"],
-        allowed_vm_sizes=["Standard_NC4as_T4_v3", "Standard_NC8as_T4_v3"],
+        gpu_vm_sizes=["Standard_NC4as_T4_v3", "Standard_NC8as_T4_v3"],
     ),
 )

@@ -55,6 +55,6 @@ SPEC = EnvironmentSpec(
     ),
     policy=policy(
         allowed_locations=["eastus2"],
-        allowed_vm_sizes=["Standard_NC40ads_H100_v5", "Standard_NC24ads_A100_v4"],
+        gpu_vm_sizes=["Standard_NC40ads_H100_v5", "Standard_NC24ads_A100_v4"],
     ),
 )

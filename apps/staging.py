@@ -54,5 +54,5 @@ SPEC = EnvironmentSpec(
         retention_days=60,
         budget=BudgetSpec(amount=8000, start_date="2026-01-01"),
     ),
-    policy=policy(allowed_locations=["eastus2"], allowed_vm_sizes=["Standard_NC24ads_A100_v4"]),
+    policy=policy(allowed_locations=["eastus2"], gpu_vm_sizes=["Standard_NC24ads_A100_v4"]),
 )
