@@ -206,7 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(classify(stack_dir.name, stack, run_checkov(arguments.checkov, stack_dir)))
 
     print(render(results))
-    return 0 if all(result.passed for result in results) else 1
+    passed = sum(result.passed for result in results)
+    # A closing summary line in the form CI logs recognize, counting stacks.
+    print(f"checkov: {passed} passed, {len(results) - passed} failed")
+    return 0 if passed == len(results) else 1
 
 
 if __name__ == "__main__":
