@@ -405,3 +405,34 @@ def test_budget_rejects_repeated_thresholds() -> None:
         SpecError, match=r'must not repeat a threshold and type; got \["90% Actual"\]'
     ):
         EnvironmentSpec.from_data(data)
+
+
+def spec_models() -> list[type]:
+    from constructs_ai.specs import observability, policy
+    from constructs_ai.specs._base import SpecModel
+
+    modules = (observability, policy)
+    return [
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, SpecModel) and value is not SpecModel
+    ]
+
+
+@pytest.mark.parametrize("model", spec_models(), ids=lambda model: model.__name__)
+def test_documented_defaults_are_real(model: type) -> None:
+    import re
+
+    from pydantic import TypeAdapter
+
+    for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+        if field.is_required():
+            continue
+        description = " ".join((field.description or "").split())
+        assert "Default:" in description, f"{model.__name__}.{name} documents no default"
+        stated = re.search(r"Default: `(.+?)`", description)
+        if stated is None:
+            continue
+        real = TypeAdapter(field.annotation).dump_python(field.default, mode="json")
+        assert json.loads(stated[1]) == real, f"{model.__name__}.{name}"
