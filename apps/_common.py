@@ -1,6 +1,13 @@
 """Values the built-in environments share."""
 
-from constructs_ai.specs import StateBackendSpec, TagsSpec
+from constructs_ai.specs import (
+    ActionGroupSpec,
+    EmailReceiverSpec,
+    PolicySpec,
+    StateBackendSpec,
+    TagsSpec,
+    WebhookReceiverSpec,
+)
 
 WORKLOAD = "mlp"
 
@@ -20,4 +27,34 @@ def state_backend() -> StateBackendSpec:
         resource_group_name="rg-mlp-tfstate",
         storage_account_name="stmlptfstate",
         container_name="tfstate",
+    )
+
+
+def action_group() -> ActionGroupSpec:
+    """Return the on-call receivers every environment notifies."""
+    return ActionGroupSpec(
+        short_name="mlp-oncall",
+        email_receivers={"ml-platform": EmailReceiverSpec(address="ml-platform@contoso.com")},
+        webhook_receivers={
+            "incident-hook": WebhookReceiverSpec(uri="https://hooks.contoso.com/azure-alerts")
+        },
+    )
+
+
+SYSTEM_POOL_SIZES = [
+    "Standard_D2ds_v5",
+    "Standard_D4ds_v5",
+    "Standard_D4s_v5",
+    "Standard_D8ds_v5",
+    "Standard_D8s_v5",
+]
+"""General-purpose sizes every environment allows, for AKS system node pools."""
+
+
+def policy(allowed_locations: list[str], gpu_vm_sizes: list[str]) -> PolicySpec:
+    """Return the policy with the regions and GPU VM sizes one environment may use."""
+    return PolicySpec(
+        allowed_locations=allowed_locations,
+        allowed_vm_sizes=[*gpu_vm_sizes, *SYSTEM_POOL_SIZES],
+        required_tags=["environment", "workload", "owner", "cost-center"],
     )

@@ -1,15 +1,24 @@
 """dev: a small T4 box that shuts down every evening and a T4 spot pool that scales
 to zero, in Sweden Central."""
 
-from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
+from apps._common import (
+    EXAMPLE_SSH_PUBLIC_KEY,
+    TAGS,
+    WORKLOAD,
+    action_group,
+    policy,
+    state_backend,
+)
 from constructs_ai.specs import (
     AksSpec,
     AutoShutdownSpec,
+    BudgetSpec,
     ContainerRegistrySpec,
     DataLakeSpec,
     EnvironmentSpec,
     GpuPoolSpec,
     GpuVmSpec,
+    MonitoringSpec,
     NetworkSpec,
     NsgRuleSpec,
     RegistrySku,
@@ -86,4 +95,13 @@ SPEC = EnvironmentSpec(
         "standardNCASv3_T4Family": 8,
         "lowPriorityCores": 16,
     },
+    monitoring=MonitoringSpec(
+        action_group=action_group(),
+        retention_days=30,
+        budget=BudgetSpec(amount=1500, start_date="2026-01-01"),
+    ),
+    policy=policy(
+        allowed_locations=["swedencentral"],
+        gpu_vm_sizes=["Standard_NC4as_T4_v3", "Standard_NC8as_T4_v3"],
+    ),
 )

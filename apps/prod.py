@@ -1,14 +1,23 @@
 """prod: an H100 VM, A100 and H100 pools on a private cluster, zone-redundant
 geo-replicated storage, no SSH, in East US 2."""
 
-from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
+from apps._common import (
+    EXAMPLE_SSH_PUBLIC_KEY,
+    TAGS,
+    WORKLOAD,
+    action_group,
+    policy,
+    state_backend,
+)
 from constructs_ai.specs import (
     AksSpec,
+    BudgetSpec,
     ContainerRegistrySpec,
     DataLakeSpec,
     EnvironmentSpec,
     GpuPoolSpec,
     GpuVmSpec,
+    MonitoringSpec,
     NetworkSpec,
     Replication,
     Stage,
@@ -63,4 +72,13 @@ SPEC = EnvironmentSpec(
         "standardNCADSA100v4Family": 96,
         "standardNCadsH100v5Family": 200,
     },
+    monitoring=MonitoringSpec(
+        action_group=action_group(),
+        retention_days=180,
+        budget=BudgetSpec(amount=40000, start_date="2026-01-01"),
+    ),
+    policy=policy(
+        allowed_locations=["eastus2"],
+        gpu_vm_sizes=["Standard_NC40ads_H100_v5", "Standard_NC24ads_A100_v4"],
+    ),
 )

@@ -1,13 +1,22 @@
 """staging: production-like on one A100 VM and an A100 pool of up to two nodes, in East US 2."""
 
-from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
+from apps._common import (
+    EXAMPLE_SSH_PUBLIC_KEY,
+    TAGS,
+    WORKLOAD,
+    action_group,
+    policy,
+    state_backend,
+)
 from constructs_ai.specs import (
     AksSpec,
+    BudgetSpec,
     ContainerRegistrySpec,
     DataLakeSpec,
     EnvironmentSpec,
     GpuPoolSpec,
     GpuVmSpec,
+    MonitoringSpec,
     NetworkSpec,
     Replication,
     Stage,
@@ -60,4 +69,10 @@ SPEC = EnvironmentSpec(
         "standardDDSv5Family": 16,
         "standardNCADSA100v4Family": 96,
     },
+    monitoring=MonitoringSpec(
+        action_group=action_group(),
+        retention_days=60,
+        budget=BudgetSpec(amount=8000, start_date="2026-01-01"),
+    ),
+    policy=policy(allowed_locations=["eastus2"], gpu_vm_sizes=["Standard_NC24ads_A100_v4"]),
 )

@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import filecmp
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,6 +22,7 @@ from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
 from cdktf_cdktf_provider_azurerm.virtual_machine_extension import VirtualMachineExtension
 from constructs import Construct
 
+from constructs_ai._checkov import skip_check
 from constructs_ai._ids import set_logical_id
 from constructs_ai.catalog import vm_sizes
 from constructs_ai.identity import ManagedIdentity
@@ -115,7 +116,8 @@ class GpuVirtualMachine(Construct):
             # An empty block means a managed boot diagnostics account: no storage
             # account or key to manage.
             boot_diagnostics=LinuxVirtualMachineBootDiagnostics(),
-            allow_extension_operations=True,
+            # Extensions run code as root, so they are allowed only for the driver.
+            allow_extension_operations=spec.nvidia_driver_extension_enabled,
             provision_vm_agent=True,
         )
         set_logical_id(self.resource, "gpu_vm")
@@ -158,6 +160,12 @@ class GpuVirtualMachine(Construct):
             auto_upgrade_minor_version=True,
         )
         set_logical_id(extension, "gpu_vm", "nvidia_driver")
+        skip_check(
+            self.resource,
+            "CKV_AZURE_50",
+            "The NVIDIA GPU driver is installed as a VM extension "
+            "(gpu_vm.nvidia_driver_extension_enabled).",
+        )
 
     def _add_auto_shutdown(self, spec: GpuVmSpec, resource_group: ResourceGroupRef) -> None:
         assert spec.auto_shutdown is not None

@@ -9,11 +9,14 @@ from constructs import Construct
 
 from constructs_ai._aspects import RequiredTagsAspect
 from constructs_ai._ids import set_logical_id
+from constructs_ai.budget import CostBudget
 from constructs_ai.compute import GpuVirtualMachine, gpu_vm_name
 from constructs_ai.identity import ManagedIdentity
 from constructs_ai.kubernetes import AksCluster
 from constructs_ai.naming import resource_name
 from constructs_ai.network import Network
+from constructs_ai.observability import Monitoring
+from constructs_ai.policy import PolicyAssignments, PolicyGuard
 from constructs_ai.refs import ResourceGroupRef
 from constructs_ai.registry import ContainerRegistry, registry_name
 from constructs_ai.specs.environment import EnvironmentSpec, Stage
@@ -24,8 +27,8 @@ AZURERM_SOURCE = "hashicorp/azurerm"
 
 class AiEnvironmentStack(TerraformStack):
     """A whole Azure AI environment: provider, state backend, resource group,
-    network, GPU VM, data lake, AKS and container registry, with the required
-    tags on every resource.
+    network, GPU VM, data lake, monitoring, AKS, container registry and policy,
+    with the required tags on every resource.
 
     The spec is validated before this class is called; the stack only builds.
     """
@@ -39,7 +42,9 @@ class AiEnvironmentStack(TerraformStack):
         self.network = Network(self, "network", spec=spec, resource_group=self.resource_group)
         self.gpu_vm = self._add_gpu_vm()
         self.data_lake = self._add_data_lake()
+        self.monitoring = self._add_monitoring()
         self.aks, self.container_registry = self._add_kubernetes()
+        self.policy = self._add_policy()
         self._add_outputs()
 
         Aspects.of(self).add(RequiredTagsAspect(spec.all_tags()))
@@ -140,12 +145,50 @@ class AiEnvironmentStack(TerraformStack):
             production=spec.stage is Stage.PRODUCTION,
             resource_group=self.resource_group,
             subnet=self.network.subnet(spec.aks.subnet),
+            log_analytics_workspace_id=(
+                self.monitoring.workspace_id if self.monitoring is not None else None
+            ),
         )
         if registry is not None:
             registry.grant_pull(cluster.kubelet_identity)
         output = TerraformOutput(self, "output-aks-oidc-issuer-url", value=cluster.oidc_issuer_url)
         output.override_logical_id("aks_oidc_issuer_url")
         return cluster, registry
+    def _add_monitoring(self) -> Monitoring | None:
+        spec = self.spec
+        if spec.monitoring is None:
+            return None
+        monitoring = Monitoring(
+            self,
+            "monitoring",
+            spec=spec.monitoring,
+            workload=spec.workload,
+            environment=spec.name,
+            resource_group=self.resource_group,
+        )
+        if spec.monitoring.budget is not None:
+            CostBudget(
+                self,
+                "budget",
+                spec=spec.monitoring.budget,
+                name=resource_name("budget", spec.workload, spec.name),
+                resource_group=self.resource_group,
+                action_group_id=monitoring.action_group_id,
+            )
+        return monitoring
+
+    def _add_policy(self) -> PolicyAssignments | None:
+        spec = self.spec
+        if spec.policy is None:
+            return None
+        self.node.add_validation(PolicyGuard(self, spec.policy))
+        return PolicyAssignments(
+            self,
+            "policy",
+            spec=spec.policy,
+            name_prefix=f"{spec.workload}-{spec.name}",
+            resource_group=self.resource_group,
+        )
 
     def _add_outputs(self) -> None:
         outputs = {
@@ -156,6 +199,8 @@ class AiEnvironmentStack(TerraformStack):
             outputs["gpu_vm_private_ip"] = self.gpu_vm.private_ip_address
         if self.data_lake is not None:
             outputs["data_lake_name"] = self.data_lake.name
+        if self.monitoring is not None:
+            outputs["log_analytics_workspace_id"] = self.monitoring.workspace_id
         for name, value in outputs.items():
             output = TerraformOutput(self, f"output-{name}", value=value)
             output.override_logical_id(name)

@@ -15,10 +15,13 @@ from cdktf_cdktf_provider_azurerm.storage_data_lake_gen2_filesystem import (
 )
 from constructs import Construct
 
+from constructs_ai._checkov import skip_check
 from constructs_ai._ids import set_logical_id
 from constructs_ai.identity import BuiltinRole, ManagedIdentity, grant_role
 from constructs_ai.refs import ResourceGroupRef
-from constructs_ai.specs.storage import DataLakeSpec
+from constructs_ai.specs.storage import DataLakeSpec, Replication
+
+SINGLE_REGION_REPLICATION = frozenset({Replication.LRS, Replication.ZRS})
 
 
 class DataLake(Construct):
@@ -57,6 +60,8 @@ class DataLake(Construct):
             https_traffic_only_enabled=True,
             allow_nested_items_to_be_public=False,
             shared_access_key_enabled=False,
+            # SFTP and NFS local users would bypass Entra ID authorization.
+            local_user_enabled=False,
             default_to_oauth_authentication=True,
             public_network_access_enabled=spec.public_network_access_enabled,
             network_rules=StorageAccountNetworkRules(
@@ -75,6 +80,7 @@ class DataLake(Construct):
             ),
         )
         set_logical_id(self.resource, "datalake")
+        self._declare_scan_suppressions(spec)
 
         self.filesystems: dict[str, StorageDataLakeGen2Filesystem] = {}
         for filesystem in spec.filesystems:
@@ -87,6 +93,37 @@ class DataLake(Construct):
     @property
     def id(self) -> str:
         return self.resource.id
+
+    def _declare_scan_suppressions(self, spec: DataLakeSpec) -> None:
+        skip_check(
+            self.resource,
+            "CKV_AZURE_33",
+            "The account serves ADLS Gen2 filesystems and no queues, so classic Storage "
+            "Analytics logging of the queue service would record nothing.",
+        )
+        skip_check(
+            self.resource,
+            "CKV2_AZURE_1",
+            "Data is encrypted at rest with Microsoft-managed keys; customer-managed keys "
+            "need a Key Vault key, which the data lake spec does not configure.",
+        )
+        access = (
+            "public network access is enabled by data_lake.public_network_access_enabled"
+            if spec.public_network_access_enabled
+            else "public network access is disabled"
+        )
+        skip_check(
+            self.resource,
+            "CKV2_AZURE_33",
+            f"The account has no private endpoint of its own, and {access}.",
+        )
+        if spec.replication in SINGLE_REGION_REPLICATION:
+            skip_check(
+                self.resource,
+                "CKV_AZURE_206",
+                f"data_lake.replication is {spec.replication.value}, chosen in the spec: "
+                "this environment keeps its data in one region.",
+            )
 
     @property
     def name(self) -> str:

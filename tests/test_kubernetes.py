@@ -185,7 +185,10 @@ def test_cluster_uses_entra_id_and_workload_identity(
     assert cluster["workload_identity_enabled"] is True
     assert cluster["key_vault_secrets_provider"]["secret_rotation_enabled"] is True
     assert cluster["azure_policy_enabled"] is True
-    assert "oms_agent" not in cluster
+    assert cluster["oms_agent"] == {
+        "log_analytics_workspace_id": "${azurerm_log_analytics_workspace.log.id}",
+        "msi_auth_for_monitoring_enabled": True,
+    }
 
 
 def test_only_prod_cluster_is_private(stacks: dict[str, Stack]) -> None:

@@ -83,3 +83,16 @@ def test_library_never_imports_bindings_package_root() -> None:
     ]
 
     assert offenders == []
+
+
+def test_apps_import_uses_bundled_node_without_banner() -> None:
+    code = "import apps, cdktf\nprint('ok')"
+    environment = {key: value for key, value in os.environ.items() if key != "JSII_NODE"}
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        env=environment, timeout=300, check=True,
+    )
+
+    assert result.stdout.strip() == "ok"
+    assert "end-of-life" not in result.stderr

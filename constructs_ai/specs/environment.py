@@ -26,6 +26,8 @@ from constructs_ai.specs.kubernetes import (
     vcpu_quota_problems,
 )
 from constructs_ai.specs.network import NetworkSpec
+from constructs_ai.specs.observability import MonitoringSpec
+from constructs_ai.specs.policy import PolicySpec
 from constructs_ai.specs.storage import DataLakeSpec
 
 TagValue = Annotated[
@@ -113,6 +115,12 @@ class EnvironmentSpec(SpecModel):
     The peak vCPUs of the AKS pools at their maximum node counts plus the GPU VM
     must fit each family. Once one family is listed, every family used must be.
     Default: `{}` (not checked)."""
+    monitoring: MonitoringSpec | None = None
+    """Log Analytics, diagnostics on every resource, alerts and a budget.
+    Default: `null` (none)."""
+    policy: PolicySpec | None = None
+    """Allowed regions, VM sizes, required tags and names, checked at synth time and
+    assigned as Azure Policy. Default: `null` (no policy)."""
 
     @field_validator("location")
     @classmethod
@@ -133,6 +141,7 @@ class EnvironmentSpec(SpecModel):
             *self._gpu_vm_problems(),
             *self._data_lake_problems(),
             *self._aks_problems(),
+            *self._policy_problems(),
         ]
         if problems:
             raise rule_error(problems)
@@ -191,6 +200,16 @@ class EnvironmentSpec(SpecModel):
                 "must not list a filesystem twice",
                 "Remove the repeated names.",
             )
+
+    def _policy_problems(self) -> Iterator[Problem]:
+        if self.policy is None:
+            return
+        sizes = {"gpu_vm.size": self.gpu_vm.size} if self.gpu_vm is not None else {}
+        if self.aks is not None:
+            sizes["aks.system_pool.vm_size"] = self.aks.system_pool.vm_size
+            for key, pool in self.aks.gpu_pools.items():
+                sizes[f'aks.gpu_pools["{key}"].vm_size'] = pool.vm_size
+        yield from self.policy.spec_problems(self.location, sizes, self.all_tags())
 
     @property
     def seed(self) -> str:
