@@ -6,8 +6,11 @@ from constructs_ai.specs import (
     DataLakeSpec,
     EnvironmentSpec,
     GpuVmSpec,
+    KeyVaultSpec,
+    NatGatewaySpec,
     NetworkSpec,
     NsgRuleSpec,
+    PrivateEndpointsSpec,
     Replication,
     Stage,
     SubnetSpec,
@@ -41,6 +44,7 @@ SPEC = EnvironmentSpec(
                 ],
             ),
         },
+        nat_gateway=NatGatewaySpec(subnets=["compute"]),
         ssh_source_cidrs=["203.0.113.0/28"],
     ),
     gpu_vm=GpuVmSpec(
@@ -56,4 +60,12 @@ SPEC = EnvironmentSpec(
         blob_soft_delete_days=7,
         container_soft_delete_days=7,
     ),
+    key_vault=KeyVaultSpec(
+        # dev is destroyed and recreated often: purge the vault on destroy so its
+        # name is free for the next apply.
+        disposable=True,
+        purge_protection_enabled=False,
+        soft_delete_retention_days=7,
+    ),
+    private_endpoints=PrivateEndpointsSpec(subnet="endpoints"),
 )

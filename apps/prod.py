@@ -5,7 +5,10 @@ from constructs_ai.specs import (
     DataLakeSpec,
     EnvironmentSpec,
     GpuVmSpec,
+    KeyVaultSpec,
+    NatGatewaySpec,
     NetworkSpec,
+    PrivateEndpointsSpec,
     Replication,
     Stage,
     SubnetSpec,
@@ -25,6 +28,7 @@ SPEC = EnvironmentSpec(
             "aks": SubnetSpec(cidr="10.30.32.0/19"),
             "endpoints": SubnetSpec(cidr="10.30.1.0/26"),
         },
+        nat_gateway=NatGatewaySpec(subnets=["compute"], zone="1"),
     ),
     gpu_vm=GpuVmSpec(
         size="Standard_NC40ads_H100_v5",
@@ -39,4 +43,6 @@ SPEC = EnvironmentSpec(
         blob_soft_delete_days=30,
         container_soft_delete_days=30,
     ),
+    key_vault=KeyVaultSpec(purge_protection_enabled=True, soft_delete_retention_days=90),
+    private_endpoints=PrivateEndpointsSpec(subnet="endpoints"),
 )

@@ -5,7 +5,10 @@ from constructs_ai.specs import (
     DataLakeSpec,
     EnvironmentSpec,
     GpuVmSpec,
+    KeyVaultSpec,
+    NatGatewaySpec,
     NetworkSpec,
+    PrivateEndpointsSpec,
     Replication,
     Stage,
     SubnetSpec,
@@ -25,6 +28,7 @@ SPEC = EnvironmentSpec(
             "aks": SubnetSpec(cidr="10.20.16.0/20"),
             "endpoints": SubnetSpec(cidr="10.20.1.0/26"),
         },
+        nat_gateway=NatGatewaySpec(subnets=["compute"], zone="1"),
         ssh_source_cidrs=["10.0.0.0/24"],
     ),
     gpu_vm=GpuVmSpec(
@@ -40,4 +44,6 @@ SPEC = EnvironmentSpec(
         blob_soft_delete_days=14,
         container_soft_delete_days=14,
     ),
+    key_vault=KeyVaultSpec(purge_protection_enabled=True, soft_delete_retention_days=90),
+    private_endpoints=PrivateEndpointsSpec(subnet="endpoints"),
 )

@@ -9,14 +9,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import StringConstraints, ValidationError, field_validator, model_validator
 
 from constructs_ai.catalog import regions
 from constructs_ai.errors import Problem, SpecError, problems_from, rule_error, show, violation
 from constructs_ai.naming import resource_group_name, storage_account_name
 from constructs_ai.specs._base import ContainerName, SpecModel
+from constructs_ai.specs._security_rules import security_problems
 from constructs_ai.specs.compute import GpuVmSpec
+from constructs_ai.specs.identity import IdentitySpec
+from constructs_ai.specs.keyvault import KeyVaultSpec, derived_key_vault_name
 from constructs_ai.specs.network import NetworkSpec
+from constructs_ai.specs.private_endpoints import PrivateEndpointsSpec
 from constructs_ai.specs.storage import DataLakeSpec
 
 TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^<>%&\\?/]*$")]
@@ -87,6 +91,14 @@ class EnvironmentSpec(SpecModel):
     """A standalone GPU VM. Default: `null` (none)."""
     data_lake: DataLakeSpec | None = None
     """An ADLS Gen2 data lake. Default: `null` (none)."""
+    key_vault: KeyVaultSpec | None = None
+    """An RBAC-only Key Vault reached over a private endpoint. Default: `null` (none)."""
+    private_endpoints: PrivateEndpointsSpec | None = None
+    """Where private endpoints live and who owns their DNS zones; required when the
+    environment has a data lake or Key Vault. Default: `null` (no endpoints)."""
+    identity: IdentitySpec = IdentitySpec()
+    """Workload identities and role assignment timing.
+    Default: `{"rbac_propagation_seconds": 60, "workload_identities": {}}`."""
 
     @field_validator("location")
     @classmethod
@@ -103,7 +115,11 @@ class EnvironmentSpec(SpecModel):
 
     @model_validator(mode="after")
     def _check_cross_fields(self) -> EnvironmentSpec:
-        problems = [*self._gpu_vm_problems(), *self._data_lake_problems()]
+        problems = [
+            *self._gpu_vm_problems(),
+            *self._data_lake_problems(),
+            *security_problems(self),
+        ]
         if problems:
             raise rule_error(problems)
         return self
@@ -157,6 +173,12 @@ class EnvironmentSpec(SpecModel):
         if self.data_lake is None:
             return None
         return storage_account_name(self.data_lake.name_prefix, self.name, self.seed)
+
+    @property
+    def key_vault_name(self) -> str | None:
+        if self.key_vault is None:
+            return None
+        return self.key_vault.name or derived_key_vault_name(self.workload, self.name, self.seed)
 
     @property
     def state_key(self) -> str:
