@@ -60,7 +60,7 @@ class Grantee(Protocol):
 
     @property
     def key(self) -> str:
-        """Stable short name; part of role assignment names and addresses."""
+        """Stable short name, part of role assignment names and addresses."""
         ...
 
     @property
@@ -70,7 +70,7 @@ class Grantee(Protocol):
 
     @property
     def principal_type(self) -> str | None:
-        """`ServicePrincipal`, `User` or `Group`; None lets Azure look it up."""
+        """`ServicePrincipal`, `User` or `Group`, or None to let Azure look it up."""
         ...
 
 
@@ -78,7 +78,8 @@ class ManagedIdentity(Construct):
     """A user-assigned managed identity, the only way workloads here authenticate."""
 
     principal_type = "ServicePrincipal"
-    """Azure uses it to skip the directory lookup that fails for a just-created identity."""
+    """Lets Azure skip the directory lookup, which can fail for a just-created identity
+    because of replication delay."""
 
     def __init__(
         self,

@@ -63,7 +63,7 @@ class Network(Construct):
     subnets that ask for it, the spec's own rules, and a final inbound deny from
     the internet. The private endpoint subnet applies NSG rules and route tables
     to its endpoints. With `network.bastion`, Azure Bastion gets the
-    `AzureBastionSubnet` and the NSG rules Azure requires there; with
+    `AzureBastionSubnet` and the NSG rules Azure requires there. With
     `network.nat_gateway`, the listed subnets send outbound traffic through a NAT
     gateway instead of Azure's implicit outbound access.
     """

@@ -41,8 +41,8 @@ class PrivateEndpoints(Construct):
     """The environment's private endpoints, all in one dedicated subnet.
 
     Call `add` once per resource and subresource. With `dns_zone_owner`
-    `"environment"` each zone is created on first use and linked to the VNet;
-    with `"existing"` the endpoints register in the zones the spec lists.
+    `"environment"`, each zone is created on first use and linked to the VNet.
+    With `"existing"`, the endpoints register in the zones the spec lists.
     """
 
     def __init__(

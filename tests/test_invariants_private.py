@@ -134,7 +134,7 @@ def test_storage_accounts_have_no_shared_keys(every_stack: dict[str, Stack], nam
 
 
 def secret_findings(stack: Stack) -> list[str]:
-    """Return where `stack` holds or exposes something that looks like a secret."""
+    """Return the places where `stack` contains or exposes something like a secret."""
     findings = [
         f"resource.{resource_type}.{address}{where}"
         for resource_type, address, body in all_resources(stack)

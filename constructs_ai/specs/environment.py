@@ -94,8 +94,8 @@ class EnvironmentSpec(SpecModel):
     key_vault: KeyVaultSpec | None = None
     """An RBAC-only Key Vault reached over a private endpoint. Default: `null` (none)."""
     private_endpoints: PrivateEndpointsSpec | None = None
-    """Where private endpoints live and who owns their DNS zones; required when the
-    environment has a data lake or Key Vault. Default: `null` (no endpoints)."""
+    """Private endpoint subnet and DNS zone ownership. Required when the environment
+    has a data lake or Key Vault. Default: `null` (no endpoints)."""
     identity: IdentitySpec = IdentitySpec()
     """Workload identities and role assignment timing.
     Default: `{"rbac_propagation_seconds": 60, "workload_identities": {}}`."""

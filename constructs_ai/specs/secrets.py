@@ -28,7 +28,7 @@ SECRET_VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a GitHub token", re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,})\b")),
     ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.")),
 )
-"""What a secret looks like, as (description, pattern) pairs applied to string values."""
+"""Secret formats as (description, pattern) pairs, matched against string values."""
 
 SECRET_KEY_PATTERN = re.compile(
     r"(?i)(password|passwd|secret|access[_-]?key|account[_-]?key|connection[_-]?string|"
