@@ -33,9 +33,12 @@ from constructs_ai.specs.network import (
     BASTION_SUBNET_NAME,
     DENY_INTERNET_PRIORITY,
     SSH_RULE_PRIORITY,
+    Access,
     BastionSpec,
+    Direction,
     NatGatewaySpec,
     NsgRuleSpec,
+    Protocol,
     SubnetSpec,
 )
 
@@ -197,9 +200,9 @@ class Network(Construct):
             rule = NsgRuleSpec(
                 name=name,
                 priority=priority,
-                direction=direction,
-                access="Allow",
-                protocol=protocol,
+                direction=Direction(direction),
+                access=Access.ALLOW,
+                protocol=Protocol(protocol),
                 source_address_prefixes=[source],
                 destination_address_prefixes=[destination],
                 destination_port_ranges=ports,
