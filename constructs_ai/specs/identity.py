@@ -80,9 +80,10 @@ class IdentitySpec(SpecModel):
 
     rbac_propagation_seconds: Annotated[int, Field(ge=0, le=600)] = 60
     """Seconds Terraform waits after creating the role assignments that its own
-    data-plane writes (data lake filesystems) need, 0-600. Azure applies most role
-    assignments within a minute but documents delays of up to 10 minutes. 0 creates no
-    wait. Default: `60`."""
+    data-plane writes (data lake filesystems) need, 0-600. Azure Resource Manager caches
+    role assignments, so a new one can take minutes to apply. 60 is an estimate for the
+    common case: raise it if the first apply fails with 403. 0 creates no wait.
+    Default: `60`."""
     workload_identities: dict[WorkloadIdentityKey, WorkloadIdentitySpec] = {}
     """AKS workload identities keyed by a short name. They are created only when the
     environment has a cluster OIDC issuer. Default: `{}`."""

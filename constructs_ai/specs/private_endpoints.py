@@ -26,6 +26,7 @@ PRIVATE_DNS_ZONES: dict[str, tuple[str, ...]] = {
         "privatelink.openai.azure.com",
         "privatelink.services.ai.azure.com",
     ),
+    "amlworkspace": ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"),
 }
 """Private DNS zones of each Private Link subresource (group id), from Azure's
 "Azure Private Endpoint private DNS zone values" page (public cloud). A registry's
