@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from constructs_ai.errors import SpecError
 from constructs_ai.specs import EnvironmentSpec
@@ -247,3 +249,13 @@ def test_builtin_specs_hold_no_secret(builtin_specs: dict[str, EnvironmentSpec])
         dumped = json.dumps(spec.model_dump(mode="json"))
 
         assert secret_kind(dumped) is None, spec.name
+
+
+@given(
+    body=st.from_regex(r"[A-Za-z0-9+/]{68}", fullmatch=True),
+    comment=st.from_regex(r"[a-z][a-z@.-]{0,30}", fullmatch=True),
+)
+def test_public_ssh_keys_never_look_secret(body: str, comment: str) -> None:
+    key = f"ssh-ed25519 {body} {comment}"
+
+    assert secret_kind(key) is None
