@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from cdktf import Aspects, AzurermBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_azurerm.provider import AzurermProvider, AzurermProviderFeatures
 from cdktf_cdktf_provider_azurerm.resource_group import ResourceGroup
@@ -31,8 +29,6 @@ from constructs_ai.specs.identity import DataLakeAccess
 from constructs_ai.storage import PRIVATE_LINK_SUBRESOURCES as DATALAKE_SUBRESOURCES
 from constructs_ai.storage import TARGET_KEY as TARGET_DATALAKE
 from constructs_ai.storage import DataLake
-
-T = TypeVar("T")
 
 AZURERM_SOURCE = "hashicorp/azurerm"
 
@@ -69,12 +65,15 @@ class AiEnvironmentStack(TerraformStack):
 
     def _configure_terraform(self) -> None:
         spec = self.spec
+        # The vault's purge and recover behaviour on destroy and create lives in the
+        # provider's features block, not on the vault resource.
+        vault_features = key_vault_provider_features(spec.key_vault)
         provider = AzurermProvider(
             self,
             "azurerm",
-            features=[AzurermProviderFeatures(key_vault=_optional_list(
-                key_vault_provider_features(spec.key_vault)
-            ))],
+            features=[
+                AzurermProviderFeatures(key_vault=[vault_features] if vault_features else None)
+            ],
             # Shared keys are off on every storage account, so the provider must
             # use Entra ID for data-plane calls such as creating filesystems.
             storage_use_azuread=True,
@@ -257,7 +256,3 @@ class AiEnvironmentStack(TerraformStack):
         for name, value in outputs.items():
             output = TerraformOutput(self, f"output-{name}", value=value)
             output.override_logical_id(name)
-
-
-def _optional_list(item: T | None) -> list[T] | None:
-    return [item] if item is not None else None
