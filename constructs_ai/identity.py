@@ -29,7 +29,6 @@ from constructs_ai.naming import resource_name
 from constructs_ai.refs import ResourceGroupRef
 from constructs_ai.specs.identity import WorkloadIdentitySpec
 
-TIME_SOURCE = "hashicorp/time"
 _TIME_PROVIDER_ID = "time"
 
 TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
@@ -187,7 +186,7 @@ def federate_identity(
 ) -> FederatedIdentityCredential:
     """Trust tokens from `issuer_url` with subject `subject` as `identity`.
 
-    Azure allows 20 federated credentials per identity; `name` is 3-120 letters,
+    Azure allows 20 federated credentials per identity. `name` is 3-120 letters,
     digits, hyphens or underscores, unique per identity.
     """
     credential = FederatedIdentityCredential(
