@@ -18,9 +18,12 @@ from constructs_ai.specs import (
     EnvironmentSpec,
     GpuPoolSpec,
     GpuVmSpec,
+    KeyVaultSpec,
     MonitoringSpec,
+    NatGatewaySpec,
     NetworkSpec,
     NsgRuleSpec,
+    PrivateEndpointsSpec,
     RegistrySku,
     Replication,
     SkuTier,
@@ -58,6 +61,7 @@ SPEC = EnvironmentSpec(
                 ],
             ),
         },
+        nat_gateway=NatGatewaySpec(subnets=["compute"]),
         ssh_source_cidrs=["203.0.113.0/28"],
     ),
     gpu_vm=GpuVmSpec(
@@ -87,9 +91,9 @@ SPEC = EnvironmentSpec(
             ),
         },
     ),
-    container_registry=ContainerRegistrySpec(
-        sku=RegistrySku.BASIC, public_network_access_enabled=True
-    ),
+    # Premium even in dev: Basic and Standard registries cannot turn off public
+    # network access or take a private endpoint.
+    container_registry=ContainerRegistrySpec(sku=RegistrySku.PREMIUM),
     vcpu_quotas={
         "standardDDSv5Family": 10,
         "standardNCASv3_T4Family": 8,
@@ -104,4 +108,12 @@ SPEC = EnvironmentSpec(
         allowed_locations=["swedencentral"],
         gpu_vm_sizes=["Standard_NC4as_T4_v3", "Standard_NC8as_T4_v3"],
     ),
+    key_vault=KeyVaultSpec(
+        # dev is destroyed and recreated often: purge the vault on destroy so its
+        # name is free for the next apply.
+        disposable=True,
+        purge_protection_enabled=False,
+        soft_delete_retention_days=7,
+    ),
+    private_endpoints=PrivateEndpointsSpec(subnet="endpoints"),
 )

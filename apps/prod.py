@@ -17,8 +17,11 @@ from constructs_ai.specs import (
     EnvironmentSpec,
     GpuPoolSpec,
     GpuVmSpec,
+    KeyVaultSpec,
     MonitoringSpec,
+    NatGatewaySpec,
     NetworkSpec,
+    PrivateEndpointsSpec,
     Replication,
     Stage,
     SubnetSpec,
@@ -39,6 +42,7 @@ SPEC = EnvironmentSpec(
             "aks": SubnetSpec(cidr="10.30.32.0/19"),
             "endpoints": SubnetSpec(cidr="10.30.1.0/26"),
         },
+        nat_gateway=NatGatewaySpec(subnets=["compute"], zone="1"),
     ),
     gpu_vm=GpuVmSpec(
         size="Standard_NC40ads_H100_v5",
@@ -81,4 +85,6 @@ SPEC = EnvironmentSpec(
         allowed_locations=["eastus2"],
         gpu_vm_sizes=["Standard_NC40ads_H100_v5", "Standard_NC24ads_A100_v4"],
     ),
+    key_vault=KeyVaultSpec(purge_protection_enabled=True, soft_delete_retention_days=90),
+    private_endpoints=PrivateEndpointsSpec(subnet="endpoints"),
 )

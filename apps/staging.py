@@ -16,8 +16,11 @@ from constructs_ai.specs import (
     EnvironmentSpec,
     GpuPoolSpec,
     GpuVmSpec,
+    KeyVaultSpec,
     MonitoringSpec,
+    NatGatewaySpec,
     NetworkSpec,
+    PrivateEndpointsSpec,
     Replication,
     Stage,
     SubnetSpec,
@@ -38,6 +41,7 @@ SPEC = EnvironmentSpec(
             "aks": SubnetSpec(cidr="10.20.16.0/20"),
             "endpoints": SubnetSpec(cidr="10.20.1.0/26"),
         },
+        nat_gateway=NatGatewaySpec(subnets=["compute"], zone="1"),
         ssh_source_cidrs=["10.0.0.0/24"],
     ),
     gpu_vm=GpuVmSpec(
@@ -75,4 +79,6 @@ SPEC = EnvironmentSpec(
         budget=BudgetSpec(amount=8000, start_date="2026-01-01"),
     ),
     policy=policy(allowed_locations=["eastus2"], gpu_vm_sizes=["Standard_NC24ads_A100_v4"]),
+    key_vault=KeyVaultSpec(purge_protection_enabled=True, soft_delete_retention_days=90),
+    private_endpoints=PrivateEndpointsSpec(subnet="endpoints"),
 )

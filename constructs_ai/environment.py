@@ -11,24 +11,45 @@ from constructs_ai._aspects import RequiredTagsAspect
 from constructs_ai._ids import set_logical_id
 from constructs_ai.budget import CostBudget
 from constructs_ai.compute import GpuVirtualMachine, gpu_vm_name
-from constructs_ai.identity import ManagedIdentity
+from constructs_ai.identity import (
+    DeployingPrincipal,
+    ManagedIdentity,
+    RbacPropagationWait,
+    WorkloadIdentities,
+    add_depends_on,
+)
+from constructs_ai.keyvault import PRIVATE_LINK_SUBRESOURCE as KEYVAULT_SUBRESOURCE
+from constructs_ai.keyvault import TARGET_KEY as TARGET_KEYVAULT
+from constructs_ai.keyvault import KeyVault, key_vault_provider_features
 from constructs_ai.kubernetes import AksCluster
 from constructs_ai.naming import resource_name
 from constructs_ai.network import Network
 from constructs_ai.observability import Monitoring
 from constructs_ai.policy import PolicyAssignments, PolicyGuard
+from constructs_ai.private_endpoints import PrivateEndpoints
 from constructs_ai.refs import ResourceGroupRef
 from constructs_ai.registry import ContainerRegistry, registry_name
 from constructs_ai.specs.environment import EnvironmentSpec, Stage
+from constructs_ai.specs.identity import DataLakeAccess
+from constructs_ai.storage import PRIVATE_LINK_SUBRESOURCES as DATALAKE_SUBRESOURCES
+from constructs_ai.storage import TARGET_KEY as TARGET_DATALAKE
 from constructs_ai.storage import DataLake
 
 AZURERM_SOURCE = "hashicorp/azurerm"
 
+REGISTRY_TARGET_KEY = "registry"
+REGISTRY_SUBRESOURCE = "registry"
+"""Private Link subresource of a container registry."""
+
 
 class AiEnvironmentStack(TerraformStack):
     """A whole Azure AI environment: provider, state backend, resource group,
-    network, GPU VM, data lake, monitoring, AKS, container registry and policy,
-    with the required tags on every resource.
+    network, GPU VM, data lake, Key Vault, monitoring, AKS, container registry and
+    policy, with the required tags on every resource.
+
+    PaaS resources are private: each gets private endpoints in the spec's endpoint
+    subnet. Every workload has a user-assigned identity with role assignments
+    instead of keys, and CI gets its own deployment identity.
 
     The spec is validated before this class is called; the stack only builds.
     """
@@ -40,10 +61,17 @@ class AiEnvironmentStack(TerraformStack):
         self._configure_terraform()
         self.resource_group = self._add_resource_group()
         self.network = Network(self, "network", spec=spec, resource_group=self.resource_group)
+        self.deployer = DeployingPrincipal(self, "deployer")
+        self.deployment_identity = self._add_deployment_identity()
+        self.private_endpoints = self._add_private_endpoints()
         self.gpu_vm = self._add_gpu_vm()
         self.data_lake = self._add_data_lake()
+        self.key_vault = self._add_key_vault()
         self.monitoring = self._add_monitoring()
         self.aks, self.container_registry = self._add_kubernetes()
+        self.workload_identities = self._add_workload_identities(
+            oidc_issuer_url=self.aks.oidc_issuer_url if self.aks is not None else None
+        )
         self.policy = self._add_policy()
         self._add_outputs()
 
@@ -51,10 +79,15 @@ class AiEnvironmentStack(TerraformStack):
 
     def _configure_terraform(self) -> None:
         spec = self.spec
+        # The vault's purge and recover behaviour on destroy and create lives in the
+        # provider's features block, not on the vault resource.
+        vault_features = key_vault_provider_features(spec.key_vault)
         provider = AzurermProvider(
             self,
             "azurerm",
-            features=[AzurermProviderFeatures()],
+            features=[
+                AzurermProviderFeatures(key_vault=[vault_features] if vault_features else None)
+            ],
             # Shared keys are off on every storage account, so the provider must
             # use Entra ID for data-plane calls such as creating filesystems.
             storage_use_azuread=True,
@@ -119,7 +152,105 @@ class AiEnvironmentStack(TerraformStack):
         )
         if self.gpu_vm is not None:
             lake.grant_write(self.gpu_vm.identity)
+        lake.grant_write(self.deployment_identity)
+
+        endpoints = self._require_private_endpoints()
+        gates = [endpoints.add(TARGET_DATALAKE, lake.id, sub) for sub in DATALAKE_SUBRESOURCES]
+        # Terraform creates the filesystems over the DFS endpoint with Entra ID, so
+        # it needs the endpoint's DNS record and a data-plane role that has taken effect.
+        wait = RbacPropagationWait(
+            self,
+            "rbac-propagation-datalake",
+            key="datalake",
+            assignments=[lake.grant_manage(self.deployer)],
+            seconds=spec.identity.rbac_propagation_seconds,
+        )
+        wait.add_dependents(lake.filesystems.values())
+        for filesystem in lake.filesystems.values():
+            add_depends_on(filesystem, gates)
         return lake
+
+    def _add_deployment_identity(self) -> ManagedIdentity:
+        spec = self.spec
+        return ManagedIdentity(
+            self,
+            "deployment-identity",
+            name=resource_name("id", spec.workload, spec.name, "deploy"),
+            key="deploy",
+            resource_group=self.resource_group,
+        )
+
+    def _add_private_endpoints(self) -> PrivateEndpoints | None:
+        spec = self.spec
+        if spec.private_endpoints is None:
+            return None
+        return PrivateEndpoints(
+            self,
+            "private-endpoints",
+            spec=spec.private_endpoints,
+            workload=spec.workload,
+            environment=spec.name,
+            resource_group=self.resource_group,
+            subnet=self.network.subnet(spec.private_endpoints.subnet),
+            vnet_id=self.network.vnet_id,
+        )
+
+    def _require_private_endpoints(self) -> PrivateEndpoints:
+        if self.private_endpoints is None:
+            raise ValueError(
+                "private_endpoints is required for private PaaS resources; the spec "
+                "validation should have rejected this spec"
+            )
+        return self.private_endpoints
+
+    def _add_key_vault(self) -> KeyVault | None:
+        spec = self.spec
+        if spec.key_vault is None or spec.key_vault_name is None:
+            return None
+        vault = KeyVault(
+            self,
+            "key-vault",
+            spec=spec.key_vault,
+            name=spec.key_vault_name,
+            tenant_id=self.deployer.tenant_id,
+            seed=spec.seed,
+            resource_group=self.resource_group,
+        )
+        vault.grant_secrets_write(self.deployment_identity)
+        if self.gpu_vm is not None:
+            vault.grant_secrets_read(self.gpu_vm.identity)
+        self._require_private_endpoints().add(TARGET_KEYVAULT, vault.id, KEYVAULT_SUBRESOURCE)
+        return vault
+
+    def _add_workload_identities(
+        self, *, oidc_issuer_url: str | None
+    ) -> dict[str, ManagedIdentity]:
+        """Create the spec's workload identities, federated with `oidc_issuer_url`.
+
+        Without an issuer (no AKS cluster) nothing is created.
+        """
+        spec = self.spec
+        workloads = spec.identity.workload_identities
+        if oidc_issuer_url is None or not workloads:
+            return {}
+        created = WorkloadIdentities(
+            self,
+            "workload-identities",
+            specs=workloads,
+            oidc_issuer_url=oidc_issuer_url,
+            workload=spec.workload,
+            environment=spec.name,
+            resource_group=self.resource_group,
+        )
+        for key, workload in workloads.items():
+            identity = created.identities[key]
+            if self.data_lake is not None and workload.data_lake_access is DataLakeAccess.READ:
+                self.data_lake.grant_read(identity)
+            if self.data_lake is not None and workload.data_lake_access is DataLakeAccess.WRITE:
+                self.data_lake.grant_write(identity)
+            if self.key_vault is not None and workload.key_vault_secrets_read:
+                self.key_vault.grant_secrets_read(identity)
+        return created.identities
 
     def _add_kubernetes(self) -> tuple[AksCluster | None, ContainerRegistry | None]:
         spec = self.spec
@@ -133,6 +264,11 @@ class AiEnvironmentStack(TerraformStack):
                 seed=spec.seed,
                 resource_group=self.resource_group,
             )
+            registry.grant_push(self.deployment_identity)
+            if not spec.container_registry.public_network_access_enabled:
+                self._require_private_endpoints().add(
+                    REGISTRY_TARGET_KEY, registry.id, REGISTRY_SUBRESOURCE
+                )
         if spec.aks is None:
             return None, registry
         cluster = AksCluster(
@@ -194,6 +330,7 @@ class AiEnvironmentStack(TerraformStack):
         outputs = {
             "resource_group_name": self.resource_group.name,
             "vnet_id": self.network.vnet_id,
+            "deployment_identity_client_id": self.deployment_identity.client_id,
         }
         if self.gpu_vm is not None:
             outputs["gpu_vm_private_ip"] = self.gpu_vm.private_ip_address
@@ -201,6 +338,11 @@ class AiEnvironmentStack(TerraformStack):
             outputs["data_lake_name"] = self.data_lake.name
         if self.monitoring is not None:
             outputs["log_analytics_workspace_id"] = self.monitoring.workspace_id
+        if self.key_vault is not None:
+            outputs["key_vault_name"] = self.key_vault.name
+            outputs["key_vault_uri"] = self.key_vault.uri
+        for key, identity in self.workload_identities.items():
+            outputs[f"workload_identity_{key}_client_id"] = identity.client_id
         for name, value in outputs.items():
             output = TerraformOutput(self, f"output-{name}", value=value)
             output.override_logical_id(name)

@@ -1,13 +1,23 @@
-"""The environment's VNet, subnets and one NSG per subnet."""
+"""The environment's VNet, subnets and one NSG per subnet, plus optional Azure Bastion
+and NAT gateway."""
 
 from __future__ import annotations
 
+from cdktf_cdktf_provider_azurerm.bastion_host import BastionHost, BastionHostIpConfiguration
+from cdktf_cdktf_provider_azurerm.nat_gateway import NatGateway
+from cdktf_cdktf_provider_azurerm.nat_gateway_public_ip_association import (
+    NatGatewayPublicIpAssociation,
+)
 from cdktf_cdktf_provider_azurerm.network_security_group import NetworkSecurityGroup
 from cdktf_cdktf_provider_azurerm.network_security_rule import NetworkSecurityRule
+from cdktf_cdktf_provider_azurerm.public_ip import PublicIp
 from cdktf_cdktf_provider_azurerm.subnet import (
     Subnet,
     SubnetDelegation,
     SubnetDelegationServiceDelegation,
+)
+from cdktf_cdktf_provider_azurerm.subnet_nat_gateway_association import (
+    SubnetNatGatewayAssociation,
 )
 from cdktf_cdktf_provider_azurerm.subnet_network_security_group_association import (
     SubnetNetworkSecurityGroupAssociation,
@@ -20,14 +30,33 @@ from constructs_ai.naming import resource_name
 from constructs_ai.refs import ResourceGroupRef, SubnetRef
 from constructs_ai.specs.environment import EnvironmentSpec
 from constructs_ai.specs.network import (
+    BASTION_SUBNET_NAME,
     DENY_INTERNET_PRIORITY,
     SSH_RULE_PRIORITY,
     Access,
+    BastionSpec,
     Direction,
+    NatGatewaySpec,
     NsgRuleSpec,
     Protocol,
     SubnetSpec,
 )
+
+BASTION_NSG_RULES = (
+    ("AllowHttpsInbound", 120, "Inbound", "Tcp", "Internet", "*", ["443"]),
+    ("AllowGatewayManagerInbound", 130, "Inbound", "Tcp", "GatewayManager", "*", ["443"]),
+    ("AllowAzureLoadBalancerInbound", 140, "Inbound", "Tcp", "AzureLoadBalancer", "*", ["443"]),
+    ("AllowBastionHostCommunication", 150, "Inbound", "*", "VirtualNetwork", "VirtualNetwork",
+     ["8080", "5701"]),
+    ("AllowSshRdpOutbound", 100, "Outbound", "*", "*", "VirtualNetwork", ["22", "3389"]),
+    ("AllowAzureCloudOutbound", 110, "Outbound", "Tcp", "*", "AzureCloud", ["443"]),
+    ("AllowBastionCommunication", 120, "Outbound", "*", "VirtualNetwork", "VirtualNetwork",
+     ["8080", "5701"]),
+    ("AllowHttpOutbound", 130, "Outbound", "*", "*", "Internet", ["80"]),
+)
+"""Rules Azure requires on an NSG attached to AzureBastionSubnet, as (name, priority,
+direction, protocol, source, destination, ports), from Azure's "Working with NSG access
+and Azure Bastion" page. Users reach Bastion on 443; Bastion reaches VMs on 22."""
 
 
 class Network(Construct):
@@ -35,7 +64,11 @@ class Network(Construct):
 
     Every NSG carries explicit rules: SSH only from `network.ssh_source_cidrs` on
     subnets that ask for it, the spec's own rules, and a final inbound deny from
-    the internet.
+    the internet. The private endpoint subnet applies NSG rules and route tables
+    to its endpoints. With `network.bastion`, Azure Bastion gets the
+    `AzureBastionSubnet` and the NSG rules Azure requires there. With
+    `network.nat_gateway`, the listed subnets send outbound traffic through a NAT
+    gateway instead of Azure's implicit outbound access.
     """
 
     def __init__(
@@ -50,6 +83,7 @@ class Network(Construct):
         self._spec = spec
         self._resource_group = resource_group
         self._subnets: dict[str, SubnetRef] = {}
+        self.subnet_resources: dict[str, Subnet] = {}
 
         self.resource = VirtualNetwork(
             self,
@@ -63,6 +97,13 @@ class Network(Construct):
 
         for key, subnet_spec in spec.network.subnets.items():
             self._subnets[key] = self._add_subnet(key, subnet_spec)
+
+        self.bastion: BastionHost | None = None
+        if spec.network.bastion is not None:
+            self.bastion = self._add_bastion(spec.network.bastion)
+        self.nat_gateway: NatGateway | None = None
+        if spec.network.nat_gateway is not None:
+            self.nat_gateway = self._add_nat_gateway(spec.network.nat_gateway)
 
     @property
     def vnet_id(self) -> str:
@@ -101,10 +142,30 @@ class Network(Construct):
             address_prefixes=[str(subnet_spec.cidr)],
             service_endpoints=subnet_spec.service_endpoints or None,
             delegation=delegation,
-            default_outbound_access_enabled=subnet_spec.default_outbound_access_enabled,
+            # Behind a NAT gateway the implicit outbound access is redundant.
+            default_outbound_access_enabled=(
+                subnet_spec.default_outbound_access_enabled
+                and key not in spec.network.nat_gateway_subnets()
+            ),
+            private_endpoint_network_policies=self._endpoint_policies(key),
         )
         set_logical_id(subnet, "snet", key)
 
+        nsg = self._add_nsg(key, subnet.id)
+        self._add_rules(key, subnet_spec, nsg)
+        self.subnet_resources[key] = subnet
+        return SubnetRef(key=key, name=subnet.name, id=subnet.id, cidr=subnet_spec.cidr)
+
+    def _endpoint_policies(self, key: str) -> str | None:
+        endpoints = self._spec.private_endpoints
+        if endpoints is None or endpoints.subnet != key:
+            return None
+        # "Enabled" applies the subnet's NSG rules and route tables to private
+        # endpoints too; azurerm's default "Disabled" would bypass both.
+        return "Enabled"
+
+    def _add_nsg(self, key: str, subnet_id: str) -> NetworkSecurityGroup:
+        spec = self._spec
         nsg = NetworkSecurityGroup(
             self,
             f"nsg-{key}",
@@ -113,16 +174,104 @@ class Network(Construct):
             resource_group_name=self._resource_group.name,
         )
         set_logical_id(nsg, "nsg", key)
-        self._add_rules(key, subnet_spec, nsg)
-
         association = SubnetNetworkSecurityGroupAssociation(
             self,
             f"nsg-association-{key}",
-            subnet_id=subnet.id,
+            subnet_id=subnet_id,
             network_security_group_id=nsg.id,
         )
         set_logical_id(association, "nsg", key, "association")
-        return SubnetRef(key=key, name=subnet.name, id=subnet.id, cidr=subnet_spec.cidr)
+        return nsg
+
+    def _add_bastion(self, bastion: BastionSpec) -> BastionHost:
+        spec = self._spec
+        subnet = Subnet(
+            self,
+            "subnet-bastion",
+            name=BASTION_SUBNET_NAME,
+            resource_group_name=self._resource_group.name,
+            virtual_network_name=self.resource.name,
+            address_prefixes=[str(bastion.subnet_cidr)],
+        )
+        set_logical_id(subnet, "snet", "bastion")
+        self.subnet_resources["bastion"] = subnet
+        nsg = self._add_nsg("bastion", subnet.id)
+        for name, priority, direction, protocol, source, destination, ports in BASTION_NSG_RULES:
+            rule = NsgRuleSpec(
+                name=name,
+                priority=priority,
+                direction=Direction(direction),
+                access=Access.ALLOW,
+                protocol=Protocol(protocol),
+                source_address_prefixes=[source],
+                destination_address_prefixes=[destination],
+                destination_port_ranges=ports,
+                description="Required by Azure Bastion.",
+            )
+            self._add_rule("bastion", rule, nsg)
+
+        public_ip = self._add_public_ip("bastion", zone=None)
+        host = BastionHost(
+            self,
+            "bastion",
+            name=resource_name("bas", spec.workload, spec.name),
+            location=self._resource_group.location,
+            resource_group_name=self._resource_group.name,
+            sku=bastion.sku.value,
+            tunneling_enabled=bastion.tunneling_enabled or None,
+            ip_configuration=BastionHostIpConfiguration(
+                name="primary", subnet_id=subnet.id, public_ip_address_id=public_ip.id
+            ),
+        )
+        set_logical_id(host, "bastion")
+        return host
+
+    def _add_nat_gateway(self, nat: NatGatewaySpec) -> NatGateway:
+        spec = self._spec
+        zones = [nat.zone] if nat.zone else None
+        gateway = NatGateway(
+            self,
+            "nat-gateway",
+            name=resource_name("ng", spec.workload, spec.name),
+            location=self._resource_group.location,
+            resource_group_name=self._resource_group.name,
+            sku_name="Standard",
+            idle_timeout_in_minutes=nat.idle_timeout_minutes,
+            zones=zones,
+        )
+        set_logical_id(gateway, "nat_gateway")
+        public_ip = self._add_public_ip("nat_gateway", zone=nat.zone)
+        association = NatGatewayPublicIpAssociation(
+            self,
+            "nat-gateway-public-ip",
+            nat_gateway_id=gateway.id,
+            public_ip_address_id=public_ip.id,
+        )
+        set_logical_id(association, "nat_gateway", "public_ip", "association")
+        for key in nat.subnets:
+            subnet_association = SubnetNatGatewayAssociation(
+                self,
+                f"nat-gateway-{key}",
+                subnet_id=self._subnets[key].id,
+                nat_gateway_id=gateway.id,
+            )
+            set_logical_id(subnet_association, "nat_gateway", key)
+        return gateway
+
+    def _add_public_ip(self, key: str, *, zone: str | None) -> PublicIp:
+        spec = self._spec
+        public_ip = PublicIp(
+            self,
+            f"public-ip-{key}",
+            name=resource_name("pip", spec.workload, spec.name, key.replace("_", "")),
+            location=self._resource_group.location,
+            resource_group_name=self._resource_group.name,
+            allocation_method="Static",
+            sku="Standard",
+            zones=[zone] if zone else None,
+        )
+        set_logical_id(public_ip, key, "public_ip")
+        return public_ip
 
     def _add_rules(self, key: str, subnet_spec: SubnetSpec, nsg: NetworkSecurityGroup) -> None:
         rules = list(subnet_spec.nsg_rules)

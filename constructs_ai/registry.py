@@ -74,10 +74,17 @@ class ContainerRegistry(Construct):
 
     def grant_pull(self, identity: ManagedIdentity) -> RoleAssignment:
         """Let `identity` pull images (AcrPull)."""
+        return self._grant(BuiltinRole.ACR_PULL, identity)
+
+    def grant_push(self, identity: ManagedIdentity) -> RoleAssignment:
+        """Let `identity` push and pull images (AcrPush), as CI does."""
+        return self._grant(BuiltinRole.ACR_PUSH, identity)
+
+    def _grant(self, role: BuiltinRole, identity: ManagedIdentity) -> RoleAssignment:
         return grant_role(
             self,
             seed=self._seed,
-            role=BuiltinRole.ACR_PULL,
+            role=role,
             target_id=self.resource.id,
             target_key="acr",
             identity=identity,

@@ -17,11 +17,15 @@ from constructs import Construct
 
 from constructs_ai._checkov import skip_check
 from constructs_ai._ids import set_logical_id
-from constructs_ai.identity import BuiltinRole, ManagedIdentity, grant_role
+from constructs_ai.identity import BuiltinRole, Grantee, grant_role
 from constructs_ai.refs import ResourceGroupRef
 from constructs_ai.specs.storage import DataLakeSpec, Replication
 
 SINGLE_REGION_REPLICATION = frozenset({Replication.LRS, Replication.ZRS})
+
+TARGET_KEY = "datalake"
+PRIVATE_LINK_SUBRESOURCES = ("blob", "dfs")
+"""Subresources that get a private endpoint: Blob API and the ADLS Gen2 (DFS) API."""
 
 
 class DataLake(Construct):
@@ -79,7 +83,7 @@ class DataLake(Construct):
                 ),
             ),
         )
-        set_logical_id(self.resource, "datalake")
+        set_logical_id(self.resource, TARGET_KEY)
         self._declare_scan_suppressions(spec)
 
         self.filesystems: dict[str, StorageDataLakeGen2Filesystem] = {}
@@ -129,20 +133,24 @@ class DataLake(Construct):
     def name(self) -> str:
         return self.resource.name
 
-    def grant_read(self, identity: ManagedIdentity) -> RoleAssignment:
+    def grant_read(self, identity: Grantee) -> RoleAssignment:
         """Let `identity` read blobs and list filesystems (Storage Blob Data Reader)."""
         return self._grant(BuiltinRole.STORAGE_BLOB_DATA_READER, identity)
 
-    def grant_write(self, identity: ManagedIdentity) -> RoleAssignment:
+    def grant_write(self, identity: Grantee) -> RoleAssignment:
         """Let `identity` read, write and delete blobs (Storage Blob Data Contributor)."""
         return self._grant(BuiltinRole.STORAGE_BLOB_DATA_CONTRIBUTOR, identity)
 
-    def _grant(self, role: BuiltinRole, identity: ManagedIdentity) -> RoleAssignment:
+    def grant_manage(self, identity: Grantee) -> RoleAssignment:
+        """Let `identity` create filesystems and set POSIX ACLs (Storage Blob Data Owner)."""
+        return self._grant(BuiltinRole.STORAGE_BLOB_DATA_OWNER, identity)
+
+    def _grant(self, role: BuiltinRole, identity: Grantee) -> RoleAssignment:
         return grant_role(
             self,
             seed=self._seed,
             role=role,
             target_id=self.resource.id,
-            target_key="datalake",
+            target_key=TARGET_KEY,
             identity=identity,
         )

@@ -17,6 +17,9 @@ REQUIRED_TAGS = ("environment", "workload", "owner", "cost-center", "managed-by"
 def _is_taggable(resource_type: str) -> bool:
     from importlib import import_module
 
+    if not resource_type.startswith("azurerm_"):
+        # Other providers' resources (time_sleep) have no Azure tags.
+        return False
     module = import_module(f"cdktf_cdktf_provider_azurerm.{resource_type.removeprefix('azurerm_')}")
     classes = [value for value in vars(module).values() if isinstance(value, type)]
     main = next(cls for cls in classes if getattr(cls, "TF_RESOURCE_TYPE", None) == resource_type)

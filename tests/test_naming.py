@@ -85,6 +85,8 @@ def test_subnet_overlap_reported_iff_ranges_overlap(pair: tuple[int, int, int, i
     data["network"]["subnets"] = {"one": {"cidr": str(first)}, "two": {"cidr": str(second)}}
     data["gpu_vm"]["subnet"] = "one"
     data["aks"] = None
+    data["network"]["nat_gateway"] = None
+    data["private_endpoints"]["subnet"] = "two"
 
     try:
         EnvironmentSpec.from_data(data)

@@ -33,12 +33,30 @@ def test_premium_registry_is_private(stacks: dict[str, Stack], environment: str)
     assert registry["export_policy_enabled"] is False
 
 
-def test_dev_basic_registry_is_public_by_choice(stacks: dict[str, Stack]) -> None:
-    registry = registry_of(stacks["dev"])
+def test_basic_registry_is_public_by_choice(synth_spec) -> None:  # type: ignore[no-untyped-def]
+    from constructs_ai.specs import EnvironmentSpec
+    from tests.factories import spec_data
 
+    data = spec_data("dev")
+    data["container_registry"] = {"sku": "Basic", "public_network_access_enabled": True}
+
+    stack = synth_spec(EnvironmentSpec.from_data(data))
+
+    registry = registry_of(stack)
     assert registry["sku"] == "Basic"
     assert registry["public_network_access_enabled"] is True
     assert "export_policy_enabled" not in registry
+    assert "pe_registry_registry" not in resources_of(stack, "azurerm_private_endpoint")
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENT_NAMES)
+def test_registry_is_private_with_endpoint(stacks: dict[str, Stack], environment: str) -> None:
+    registry = registry_of(stacks[environment])
+    endpoint = resources_of(stacks[environment], "azurerm_private_endpoint")["pe_registry_registry"]
+
+    assert registry["sku"] == "Premium"
+    assert registry["public_network_access_enabled"] is False
+    assert endpoint["private_service_connection"]["subresource_names"] == ["registry"]
 
 
 def test_registry_names_differ_between_environments(stacks: dict[str, Stack]) -> None:

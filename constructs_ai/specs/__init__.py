@@ -2,6 +2,8 @@
 
 from constructs_ai.specs.compute import AutoShutdownSpec, GpuVmSpec
 from constructs_ai.specs.environment import EnvironmentSpec, Stage, StateBackendSpec, TagsSpec
+from constructs_ai.specs.identity import DataLakeAccess, IdentitySpec, WorkloadIdentitySpec
+from constructs_ai.specs.keyvault import KeyVaultSku, KeyVaultSpec
 from constructs_ai.specs.kubernetes import (
     AksSpec,
     ContainerRegistrySpec,
@@ -20,7 +22,10 @@ from constructs_ai.specs.kubernetes import (
 )
 from constructs_ai.specs.network import (
     Access,
+    BastionSku,
+    BastionSpec,
     Direction,
+    NatGatewaySpec,
     NetworkSpec,
     NsgRuleSpec,
     Protocol,
@@ -40,6 +45,7 @@ from constructs_ai.specs.observability import (
     WebhookReceiverSpec,
 )
 from constructs_ai.specs.policy import PolicySpec
+from constructs_ai.specs.private_endpoints import DnsZoneOwner, PrivateEndpointsSpec
 from constructs_ai.specs.storage import DataLakeSpec, Replication
 
 __all__ = [
@@ -48,29 +54,38 @@ __all__ = [
     "AksSpec",
     "AlertsSpec",
     "AutoShutdownSpec",
+    "BastionSku",
+    "BastionSpec",
     "BudgetNotificationSpec",
     "BudgetSpec",
     "BudgetThresholdType",
     "ContainerRegistrySpec",
+    "DataLakeAccess",
     "DataLakeSpec",
     "DayOfWeek",
     "DiagnosticsSpec",
     "Direction",
+    "DnsZoneOwner",
     "EmailReceiverSpec",
     "EnvironmentSpec",
     "GpuDriver",
     "GpuPoolSpec",
     "GpuVmSpec",
+    "IdentitySpec",
+    "KeyVaultSku",
+    "KeyVaultSpec",
     "LogAnalyticsSku",
     "LogCategoryGroup",
     "MaintenanceWindowSpec",
     "MonitoringSpec",
+    "NatGatewaySpec",
     "NetworkDataplane",
     "NetworkSpec",
     "NodeOsUpgradeChannel",
     "NsgRuleSpec",
     "OsDiskType",
     "PolicySpec",
+    "PrivateEndpointsSpec",
     "Protocol",
     "RegistrySku",
     "Replication",
@@ -83,4 +98,5 @@ __all__ = [
     "TagsSpec",
     "UpgradeChannel",
     "WebhookReceiverSpec",
+    "WorkloadIdentitySpec",
 ]

@@ -15,7 +15,10 @@ from constructs_ai.catalog import regions, vm_sizes
 from constructs_ai.errors import Problem, SpecError, problems_from, rule_error, show, violation
 from constructs_ai.naming import resource_group_name, storage_account_name
 from constructs_ai.specs._base import ContainerName, SpecModel
+from constructs_ai.specs._security_rules import security_problems
 from constructs_ai.specs.compute import GpuVmSpec
+from constructs_ai.specs.identity import IdentitySpec
+from constructs_ai.specs.keyvault import KeyVaultSpec, derived_key_vault_name
 from constructs_ai.specs.kubernetes import (
     AksSpec,
     ContainerRegistrySpec,
@@ -28,6 +31,7 @@ from constructs_ai.specs.kubernetes import (
 from constructs_ai.specs.network import NetworkSpec
 from constructs_ai.specs.observability import MonitoringSpec
 from constructs_ai.specs.policy import PolicySpec
+from constructs_ai.specs.private_endpoints import PrivateEndpointsSpec
 from constructs_ai.specs.storage import DataLakeSpec
 
 TagValue = Annotated[
@@ -121,6 +125,14 @@ class EnvironmentSpec(SpecModel):
     policy: PolicySpec | None = None
     """Allowed regions, VM sizes, required tags and names, checked at synth time and
     assigned as Azure Policy. Default: `null` (no policy)."""
+    key_vault: KeyVaultSpec | None = None
+    """An RBAC-only Key Vault reached over a private endpoint. Default: `null` (none)."""
+    private_endpoints: PrivateEndpointsSpec | None = None
+    """Private endpoint subnet and DNS zone ownership. Required when the environment
+    has a data lake or Key Vault. Default: `null` (no endpoints)."""
+    identity: IdentitySpec = IdentitySpec()
+    """Workload identities and role assignment timing.
+    Default: `{"rbac_propagation_seconds": 60, "workload_identities": {}}`."""
 
     @field_validator("location")
     @classmethod
@@ -142,6 +154,7 @@ class EnvironmentSpec(SpecModel):
             *self._data_lake_problems(),
             *self._aks_problems(),
             *self._policy_problems(),
+            *security_problems(self),
         ]
         if problems:
             raise rule_error(problems)
@@ -225,6 +238,12 @@ class EnvironmentSpec(SpecModel):
         if self.data_lake is None:
             return None
         return storage_account_name(self.data_lake.name_prefix, self.name, self.seed)
+
+    @property
+    def key_vault_name(self) -> str | None:
+        if self.key_vault is None:
+            return None
+        return self.key_vault.name or derived_key_vault_name(self.workload, self.name, self.seed)
 
     @property
     def state_key(self) -> str:

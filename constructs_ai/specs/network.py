@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -146,6 +146,75 @@ class GeneratedRule:
         self.direction = direction
 
 
+BASTION_SUBNET_NAME = "AzureBastionSubnet"
+"""The subnet name Azure Bastion requires, exactly as written."""
+
+BASTION_SUBNET_MAX_PREFIX = 26
+
+
+class BastionSku(StrEnum):
+    BASIC = "Basic"
+    STANDARD = "Standard"
+    PREMIUM = "Premium"
+
+
+class BastionSpec(SpecModel):
+    """Azure Bastion: SSH to VMs that have no public IP, through the Azure portal or CLI."""
+
+    subnet_cidr: ipaddress.IPv4Network
+    """Address range of the `AzureBastionSubnet`, a /26 or larger inside the VNet address
+    space. Azure requires that exact subnet name and that minimum size."""
+    sku: BastionSku = BastionSku.STANDARD
+    """Bastion tier. `Standard` and `Premium` support native SSH clients
+    (`az network bastion ssh`). Default: `"Standard"`."""
+    tunneling_enabled: bool = True
+    """Allow native client connections (`az network bastion ssh` or `tunnel`); needs the
+    `Standard` or `Premium` tier. Default: `true`."""
+
+    @field_validator("subnet_cidr")
+    @classmethod
+    def _check_subnet_size(cls, cidr: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if cidr.prefixlen > BASTION_SUBNET_MAX_PREFIX:
+            raise violation(
+                "",
+                str(cidr),
+                f"must be a /{BASTION_SUBNET_MAX_PREFIX} or larger, because Azure requires "
+                f"that size for {BASTION_SUBNET_NAME}",
+                f"Use a prefix length of {BASTION_SUBNET_MAX_PREFIX} or less.",
+            )
+        return cidr
+
+    @model_validator(mode="after")
+    def _check_tunneling(self) -> BastionSpec:
+        if self.tunneling_enabled and self.sku is BastionSku.BASIC:
+            raise violation(
+                "tunneling_enabled",
+                True,
+                'needs the "Standard" or "Premium" sku, because the "Basic" tier has no '
+                "native client support",
+                'Set sku to "Standard", or set tunneling_enabled to false and connect '
+                "through the Azure portal.",
+            )
+        return self
+
+
+class NatGatewaySpec(SpecModel):
+    """A NAT gateway that gives the listed subnets outbound internet access.
+
+    The listed subnets get `default_outbound_access_enabled` false, because the NAT
+    gateway replaces Azure's implicit outbound access.
+    """
+
+    subnets: Annotated[list[SubnetKey], Field(min_length=1)]
+    """Keys of the subnets in `network.subnets` whose outbound traffic uses the NAT
+    gateway, such as `["compute"]`."""
+    idle_timeout_minutes: Annotated[int, Field(ge=4, le=120)] = 4
+    """TCP idle timeout in minutes, 4-120. Default: `4`."""
+    zone: Literal["1", "2", "3"] | None = None
+    """Availability zone of the gateway and its public IP. Changing it replaces both.
+    Default: `null` (no zone)."""
+
+
 class NetworkSpec(SpecModel):
     """The VNet, its subnets and who may reach them over SSH."""
 
@@ -156,6 +225,10 @@ class NetworkSpec(SpecModel):
     ssh_source_cidrs: list[str] = []
     """IPv4 CIDRs allowed to reach SSH (port 22) on subnets with `ssh_allowed`.
     The internet (`0.0.0.0/0`, `*`, `Internet`) is rejected. Default: `[]` (no SSH)."""
+    bastion: BastionSpec | None = None
+    """Azure Bastion in its own `AzureBastionSubnet`. Default: `null` (none)."""
+    nat_gateway: NatGatewaySpec | None = None
+    """A NAT gateway for outbound traffic. Default: `null` (none)."""
 
     @property
     def ssh_sources(self) -> list[ipaddress.IPv4Network]:
@@ -169,6 +242,8 @@ class NetworkSpec(SpecModel):
             *self._address_space_problems(),
             *self._subnet_problems(),
             *self._rule_problems(),
+            *self._bastion_problems(),
+            *self._nat_gateway_problems(),
         ]
         if problems:
             raise rule_error(problems)
@@ -230,6 +305,56 @@ class NetworkSpec(SpecModel):
                         f'must not overlap subnets["{first}"].cidr {show(str(a))}',
                         "Give every subnet its own address range.",
                     )
+
+    def _bastion_problems(self) -> Iterator[Problem]:
+        if self.bastion is None:
+            return
+        cidr = self.bastion.subnet_cidr
+        if "bastion" in self.subnets:
+            yield Problem(
+                'subnets["bastion"]',
+                show("bastion"),
+                f"must not be a subnet key when bastion is set, because the {BASTION_SUBNET_NAME} "
+                "subnet takes that key",
+                "Rename the subnet, for example to \"jump\".",
+            )
+        if not any(cidr.subnet_of(net) for net in self.address_space):
+            space = ", ".join(str(net) for net in self.address_space)
+            yield Problem(
+                "bastion.subnet_cidr",
+                show(str(cidr)),
+                f"must lie inside the VNet address space [{space}]",
+                "Pick a range inside address_space or add a range to address_space.",
+            )
+        for name, subnet in self.subnets.items():
+            if cidr.overlaps(subnet.cidr):
+                yield Problem(
+                    "bastion.subnet_cidr",
+                    show(str(cidr)),
+                    f'must not overlap subnets["{name}"].cidr {show(str(subnet.cidr))}',
+                    f"Give {BASTION_SUBNET_NAME} its own address range.",
+                )
+
+    def _nat_gateway_problems(self) -> Iterator[Problem]:
+        if self.nat_gateway is None:
+            return
+        seen: set[str] = set()
+        for index, key in enumerate(self.nat_gateway.subnets):
+            field = f"nat_gateway.subnets[{index}]"
+            if key not in self.subnets:
+                yield Problem(
+                    field,
+                    show(key),
+                    "must name a subnet in network.subnets",
+                    "Use one of: " + ", ".join(f'"{name}"' for name in self.subnets) + ".",
+                )
+            if key in seen:
+                yield Problem(field, show(key), "must not be listed twice", "Remove the repeat.")
+            seen.add(key)
+
+    def nat_gateway_subnets(self) -> frozenset[str]:
+        """Return the keys of the subnets whose outbound traffic uses the NAT gateway."""
+        return frozenset(self.nat_gateway.subnets) if self.nat_gateway else frozenset()
 
     def _rule_problems(self) -> Iterator[Problem]:
         for name, subnet in self.subnets.items():

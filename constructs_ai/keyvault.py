@@ -1,0 +1,113 @@
+"""An Azure Key Vault that authorizes with RBAC only and has no public endpoint."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_azurerm.key_vault import KeyVault as KeyVaultResource
+from cdktf_cdktf_provider_azurerm.key_vault import KeyVaultNetworkAcls
+from cdktf_cdktf_provider_azurerm.provider import AzurermProviderFeaturesKeyVault
+from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
+from constructs import Construct
+
+from constructs_ai._ids import set_logical_id
+from constructs_ai.identity import BuiltinRole, Grantee, grant_role
+from constructs_ai.refs import ResourceGroupRef
+from constructs_ai.specs.keyvault import KeyVaultSpec
+
+TARGET_KEY = "keyvault"
+PRIVATE_LINK_SUBRESOURCE = "vault"
+
+
+class KeyVault(Construct):
+    """A Key Vault with RBAC authorization, soft delete and, unless disposable, purge protection.
+
+    Secure defaults: no access policies (`rbac_authorization_enabled`), public
+    network access off and network ACLs that deny by default, so the vault is
+    reached only over its private endpoint. Trusted Azure services keep their
+    bypass, as on the data lake.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        spec: KeyVaultSpec,
+        name: str,
+        tenant_id: str,
+        seed: str,
+        resource_group: ResourceGroupRef,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._seed = seed
+
+        self.resource = KeyVaultResource(
+            self,
+            "vault",
+            name=name,
+            location=resource_group.location,
+            resource_group_name=resource_group.name,
+            tenant_id=tenant_id,
+            sku_name=spec.sku.value,
+            rbac_authorization_enabled=True,
+            purge_protection_enabled=spec.purge_protection_enabled,
+            soft_delete_retention_days=spec.soft_delete_retention_days,
+            public_network_access_enabled=spec.public_network_access_enabled,
+            network_acls=KeyVaultNetworkAcls(
+                default_action="Allow" if spec.public_network_access_enabled else "Deny",
+                bypass="AzureServices",
+            ),
+        )
+        set_logical_id(self.resource, TARGET_KEY)
+
+    @property
+    def id(self) -> str:
+        return self.resource.id
+
+    @property
+    def name(self) -> str:
+        return self.resource.name
+
+    @property
+    def uri(self) -> str:
+        """Data-plane URI, such as `https://kv-mlp-dev-3c9d74.vault.azure.net/`."""
+        return self.resource.vault_uri
+
+    def grant_secrets_read(self, identity: Grantee) -> RoleAssignment:
+        """Let `identity` read secret values (Key Vault Secrets User)."""
+        return self._grant(BuiltinRole.KEY_VAULT_SECRETS_USER, identity)
+
+    def grant_secrets_write(self, identity: Grantee) -> RoleAssignment:
+        """Let `identity` create, update and delete secrets (Key Vault Secrets Officer)."""
+        return self._grant(BuiltinRole.KEY_VAULT_SECRETS_OFFICER, identity)
+
+    def grant_keys_use(self, identity: Grantee) -> RoleAssignment:
+        """Let `identity` encrypt, decrypt, wrap and sign with keys (Key Vault Crypto User)."""
+        return self._grant(BuiltinRole.KEY_VAULT_CRYPTO_USER, identity)
+
+    def _grant(self, role: BuiltinRole, identity: Grantee) -> RoleAssignment:
+        return grant_role(
+            self,
+            seed=self._seed,
+            role=role,
+            target_id=self.resource.id,
+            target_key=TARGET_KEY,
+            identity=identity,
+        )
+
+
+def key_vault_provider_features(
+    spec: KeyVaultSpec | None,
+) -> AzurermProviderFeaturesKeyVault | None:
+    """Return the provider's `features.key_vault` block for the environment's vault.
+
+    A disposable vault is purged when Terraform destroys it, so its name is free
+    for the next apply. Every environment recovers a soft-deleted vault of the
+    same name on create instead of failing; that also covers a destroy whose
+    purge was refused. Protected vaults are never purged on destroy.
+    """
+    if spec is None:
+        return None
+    return AzurermProviderFeaturesKeyVault(
+        purge_soft_delete_on_destroy=spec.disposable,
+        recover_soft_deleted_key_vaults=True,
+    )
