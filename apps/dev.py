@@ -1,6 +1,7 @@
-"""dev: a small T4 box that shuts down every evening, in Sweden Central."""
+"""dev: a T4 box that shuts down every evening and small OpenAI deployments, in Sweden Central."""
 
 from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
+from constructs_ai.capacity import DeploymentType, Workload
 from constructs_ai.specs import (
     AutoShutdownSpec,
     DataLakeSpec,
@@ -8,6 +9,9 @@ from constructs_ai.specs import (
     GpuVmSpec,
     NetworkSpec,
     NsgRuleSpec,
+    OpenAiDeploymentSpec,
+    OpenAiQuotaSpec,
+    OpenAiSpec,
     Replication,
     Stage,
     SubnetSpec,
@@ -55,5 +59,34 @@ SPEC = EnvironmentSpec(
         replication=Replication.LRS,
         blob_soft_delete_days=7,
         container_soft_delete_days=7,
+    ),
+    openai=OpenAiSpec(
+        location="swedencentral",
+        deployments={
+            "chat": OpenAiDeploymentSpec(
+                model="gpt-4o-mini",
+                model_version="2024-07-18",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                workload=Workload(
+                    qps=0.5, peak_factor=2, prompt_tokens=800, completion_tokens=200, max_tokens=400
+                ),
+            ),
+            "embed": OpenAiDeploymentSpec(
+                model="text-embedding-3-small",
+                model_version="1",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                workload=Workload(qps=2, prompt_tokens=300),
+            ),
+        },
+        quotas=[
+            OpenAiQuotaSpec(
+                model="gpt-4o-mini", deployment_type=DeploymentType.GLOBAL_STANDARD, capacity=200
+            ),
+            OpenAiQuotaSpec(
+                model="text-embedding-3-small",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                capacity=150,
+            ),
+        ],
     ),
 )

@@ -1,14 +1,24 @@
 """prod: an H100 VM, zone-redundant geo-replicated storage, no SSH, in East US 2."""
 
 from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
+from constructs_ai.capacity import DeploymentType, Workload
 from constructs_ai.specs import (
+    AiFoundrySpec,
     DataLakeSpec,
     EnvironmentSpec,
+    FrontDoorSpec,
+    GpuComputeClusterSpec,
     GpuVmSpec,
+    MachineLearningSpec,
     NetworkSpec,
+    OpenAiDeploymentSpec,
+    OpenAiQuotaSpec,
+    OpenAiSpec,
+    PurviewSpec,
     Replication,
     Stage,
     SubnetSpec,
+    VersionUpgradeOption,
 )
 
 SPEC = EnvironmentSpec(
@@ -39,4 +49,45 @@ SPEC = EnvironmentSpec(
         blob_soft_delete_days=30,
         container_soft_delete_days=30,
     ),
+    openai=OpenAiSpec(
+        location="eastus2",
+        deployments={
+            "chat": OpenAiDeploymentSpec(
+                model="gpt-4o",
+                model_version="2024-11-20",
+                deployment_type=DeploymentType.GLOBAL_PROVISIONED_MANAGED,
+                workload=Workload(
+                    qps=10,
+                    peak_factor=1.5,
+                    prompt_tokens=1500,
+                    completion_tokens=300,
+                    max_tokens=800,
+                    headroom=1.2,
+                ),
+                version_upgrade_option=VersionUpgradeOption.ONCE_CURRENT_VERSION_EXPIRED,
+            ),
+            "embed": OpenAiDeploymentSpec(
+                model="text-embedding-3-large",
+                model_version="1",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                workload=Workload(qps=20, prompt_tokens=500),
+            ),
+        },
+        quotas=[
+            OpenAiQuotaSpec(
+                deployment_type=DeploymentType.GLOBAL_PROVISIONED_MANAGED, capacity=1500
+            ),
+            OpenAiQuotaSpec(
+                model="text-embedding-3-large",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                capacity=1000,
+            ),
+        ],
+    ),
+    machine_learning=MachineLearningSpec(
+        compute_cluster=GpuComputeClusterSpec(vm_size="Standard_NC24ads_A100_v4", max_node_count=4),
+    ),
+    ai_foundry=AiFoundrySpec(),
+    front_door=FrontDoorSpec(),
+    purview=PurviewSpec(),
 )

@@ -1,11 +1,18 @@
 """staging: production-like on one A100, in East US 2."""
 
 from apps._common import EXAMPLE_SSH_PUBLIC_KEY, TAGS, WORKLOAD, state_backend
+from constructs_ai.capacity import DeploymentType, Workload
 from constructs_ai.specs import (
     DataLakeSpec,
     EnvironmentSpec,
+    FrontDoorSpec,
+    GpuComputeClusterSpec,
     GpuVmSpec,
+    MachineLearningSpec,
     NetworkSpec,
+    OpenAiDeploymentSpec,
+    OpenAiQuotaSpec,
+    OpenAiSpec,
     Replication,
     Stage,
     SubnetSpec,
@@ -40,4 +47,42 @@ SPEC = EnvironmentSpec(
         blob_soft_delete_days=14,
         container_soft_delete_days=14,
     ),
+    openai=OpenAiSpec(
+        location="eastus2",
+        deployments={
+            "chat": OpenAiDeploymentSpec(
+                model="gpt-4o",
+                model_version="2024-11-20",
+                deployment_type=DeploymentType.GLOBAL_PROVISIONED_MANAGED,
+                workload=Workload(
+                    qps=1,
+                    peak_factor=1.5,
+                    prompt_tokens=1500,
+                    completion_tokens=300,
+                    max_tokens=800,
+                    headroom=1.2,
+                ),
+            ),
+            "embed": OpenAiDeploymentSpec(
+                model="text-embedding-3-large",
+                model_version="1",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                workload=Workload(qps=5, prompt_tokens=500),
+            ),
+        },
+        quotas=[
+            OpenAiQuotaSpec(
+                deployment_type=DeploymentType.GLOBAL_PROVISIONED_MANAGED, capacity=200
+            ),
+            OpenAiQuotaSpec(
+                model="text-embedding-3-large",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                capacity=300,
+            ),
+        ],
+    ),
+    machine_learning=MachineLearningSpec(
+        compute_cluster=GpuComputeClusterSpec(vm_size="Standard_NC4as_T4_v3", max_node_count=2),
+    ),
+    front_door=FrontDoorSpec(),
 )

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from constructs_ai._aspects import RequiredTagsAspect
 from constructs_ai._ids import set_logical_id
+from constructs_ai.ai_stack import AiServices
 from constructs_ai.compute import GpuVirtualMachine, gpu_vm_name
 from constructs_ai.identity import ManagedIdentity
 from constructs_ai.naming import resource_name
@@ -36,6 +37,7 @@ class AiEnvironmentStack(TerraformStack):
         self.network = Network(self, "network", spec=spec, resource_group=self.resource_group)
         self.gpu_vm = self._add_gpu_vm()
         self.data_lake = self._add_data_lake()
+        self.ai_services = self._add_ai_services()
         self._add_outputs()
 
         Aspects.of(self).add(RequiredTagsAspect(spec.all_tags()))
@@ -112,6 +114,9 @@ class AiEnvironmentStack(TerraformStack):
             lake.grant_write(self.gpu_vm.identity)
         return lake
 
+    def _add_ai_services(self) -> AiServices:
+        return AiServices(self, "ai-services", spec=self.spec, resource_group=self.resource_group)
+
     def _add_outputs(self) -> None:
         outputs = {
             "resource_group_name": self.resource_group.name,
@@ -121,6 +126,7 @@ class AiEnvironmentStack(TerraformStack):
             outputs["gpu_vm_private_ip"] = self.gpu_vm.private_ip_address
         if self.data_lake is not None:
             outputs["data_lake_name"] = self.data_lake.name
+        outputs.update(self.ai_services.outputs())
         for name, value in outputs.items():
             output = TerraformOutput(self, f"output-{name}", value=value)
             output.override_logical_id(name)

@@ -15,7 +15,15 @@ from constructs_ai.catalog import regions
 from constructs_ai.errors import Problem, SpecError, problems_from, rule_error, show, violation
 from constructs_ai.naming import resource_group_name, storage_account_name
 from constructs_ai.specs._base import ContainerName, SpecModel
+from constructs_ai.specs.ai_services import (
+    OpenAiSpec,
+    default_custom_subdomain,
+    subdomain_problem,
+)
 from constructs_ai.specs.compute import GpuVmSpec
+from constructs_ai.specs.frontdoor import FrontDoorSpec, OriginKind
+from constructs_ai.specs.governance import PurviewSpec
+from constructs_ai.specs.machine_learning import AiFoundrySpec, MachineLearningSpec
 from constructs_ai.specs.network import NetworkSpec
 from constructs_ai.specs.storage import DataLakeSpec
 
@@ -93,6 +101,17 @@ class EnvironmentSpec(SpecModel):
     """A standalone GPU VM. Default: `null` (none)."""
     data_lake: DataLakeSpec | None = None
     """An ADLS Gen2 data lake. Default: `null` (none)."""
+    openai: OpenAiSpec | None = None
+    """An Azure OpenAI account with model deployments. Default: `null` (none)."""
+    machine_learning: MachineLearningSpec | None = None
+    """An Azure Machine Learning workspace. Default: `null` (none)."""
+    ai_foundry: AiFoundrySpec | None = None
+    """An AI Foundry hub and its projects. Default: `null` (none)."""
+    front_door: FrontDoorSpec | None = None
+    """A Front Door profile with a WAF in front of the inference endpoint.
+    Default: `null` (none)."""
+    purview: PurviewSpec | None = None
+    """A Microsoft Purview account. Default: `null` (none)."""
 
     @field_validator("location")
     @classmethod
@@ -109,7 +128,11 @@ class EnvironmentSpec(SpecModel):
 
     @model_validator(mode="after")
     def _check_cross_fields(self) -> EnvironmentSpec:
-        problems = [*self._gpu_vm_problems(), *self._data_lake_problems()]
+        problems = [
+            *self._gpu_vm_problems(),
+            *self._data_lake_problems(),
+            *self._ai_services_problems(),
+        ]
         if problems:
             raise rule_error(problems)
         return self
@@ -149,6 +172,31 @@ class EnvironmentSpec(SpecModel):
                 "must not list a filesystem twice",
                 "Remove the repeated names.",
             )
+
+    def _ai_services_problems(self) -> Iterator[Problem]:
+        front_door = self.front_door
+        if (
+            front_door is not None
+            and front_door.origin.kind is OriginKind.OPENAI
+            and not self.openai
+        ):
+            yield Problem(
+                "front_door.origin.kind",
+                show(front_door.origin.kind.value),
+                "needs an Azure OpenAI account, but openai is not set",
+                'Add openai, or use kind "private_link_service".',
+            )
+        if self.openai is not None and self.openai.custom_subdomain is None:
+            problem = subdomain_problem("openai.custom_subdomain", self.openai_custom_subdomain)
+            if problem is not None:
+                yield problem
+
+    @property
+    def openai_custom_subdomain(self) -> str:
+        """Custom subdomain of the OpenAI account: the spec's, else one derived from names."""
+        if self.openai is not None and self.openai.custom_subdomain is not None:
+            return self.openai.custom_subdomain
+        return default_custom_subdomain(self.workload, self.name, self.seed)
 
     @property
     def seed(self) -> str:
