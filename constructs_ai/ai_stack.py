@@ -20,8 +20,8 @@ from constructs_ai.specs.frontdoor import OriginKind
 
 
 class AiServices(Construct):
-    """Azure OpenAI, Machine Learning, AI Foundry, Front Door and Purview, each when the spec
-    asks for it.
+    """Azure OpenAI, Machine Learning, AI Foundry, Front Door and Purview, each built when the
+    spec sets it.
 
     The optional inputs are seams for constructs built elsewhere: an action group for
     alerts, a Log Analytics workspace for Application Insights, and an AKS cluster to

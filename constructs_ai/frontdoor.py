@@ -46,7 +46,7 @@ class FrontDoor(Construct):
     """A Front Door profile, WAF policy, endpoint, origin group, origin and route.
 
     The WAF blocks matching requests in prevention mode. When the origin uses
-    Private Link, Front Door asks the origin for a private endpoint connection
+    Private Link, Front Door requests a private endpoint connection from the origin
     that someone must approve once after deploy (see `approval_instructions`).
     """
 
@@ -121,9 +121,9 @@ class FrontDoor(Construct):
 
         private_link = None
         if spec.origin.private_link_enabled:
-            # NOTE: no target_type is set. azurerm 4.x accepts only blob, blob_secondary,
-            # sites and web, and Front Door documents no target type for Cognitive
-            # Services accounts; confirm the connection request in a test subscription.
+            # NOTE: target_type is left unset, because azurerm 4.x accepts only blob,
+            # blob_secondary, sites and web. Front Door documents no target type for
+            # Cognitive Services accounts, so confirm the connection in a test subscription.
             private_link = CdnFrontdoorOriginPrivateLink(
                 location=origin_location,
                 private_link_target_id=origin_resource_id,

@@ -132,7 +132,7 @@ class OpenAiDeploymentSpec(SpecModel):
 
 
 class OpenAiQuotaSpec(SpecModel):
-    """Quota the subscription holds in the account's region for one model and type.
+    """Quota the subscription has in the account's region for one model and type.
 
     Standard-family and batch quota is per model; PTU quota is shared by all
     models of a provisioned type, so leave `model` unset for those.
@@ -243,7 +243,7 @@ class OpenAiSpec(SpecModel):
     """Model deployments keyed by deployment name. Azure allows 32 Standard deployments
     per account."""
     quotas: list[OpenAiQuotaSpec] = []
-    """Quota held in `location`, one entry per model and type (PTU quota: per type). Every
+    """Quota in `location`, one entry per model and type (for PTU quota, one per type). Every
     model and type the deployments use needs an entry. Default: `[]`."""
     kind: AccountKind = AccountKind.OPENAI
     """Account kind. Changing it replaces the account. Default: `"OpenAI"`."""
@@ -408,11 +408,11 @@ class OpenAiSpec(SpecModel):
             assert capacity is not None
             model = None if deployment.deployment_type.is_provisioned else deployment.model
             if (model, deployment.deployment_type) not in declared:
-                what = f"{deployment.model} " if model is not None else "PTU "
+                quota_name = f"{deployment.model} " if model is not None else "PTU "
                 yield Problem(
                     f'deployments["{name}"]',
                     show(f"{deployment.model} {deployment.deployment_type.value}"),
-                    f"needs a declared quota for {what}{deployment.deployment_type.value} in "
+                    f"needs a declared quota for {quota_name}{deployment.deployment_type.value} in "
                     f"{self.location}",
                     "Add an entry to openai.quotas with the quota the Azure portal shows.",
                 )

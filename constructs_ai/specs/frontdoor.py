@@ -26,7 +26,7 @@ class WafMode(StrEnum):
 
 
 class OriginKind(StrEnum):
-    """What the Front Door origin points at."""
+    """Kind of target behind the Front Door origin."""
 
     OPENAI = "openai"
     """The environment's Azure OpenAI account endpoint."""
@@ -39,7 +39,7 @@ class FrontDoorOriginSpec(SpecModel):
     """The origin that Front Door forwards requests to."""
 
     kind: OriginKind = OriginKind.OPENAI
-    """What the origin points at. Default: `"openai"`."""
+    """Kind of target behind the origin. Default: `"openai"`."""
     private_link_enabled: bool = True
     """Reach the origin over Private Link. Needs the Premium tier, and the connection
     must be approved once after deploy. Default: `true`."""
