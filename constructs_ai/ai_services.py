@@ -92,6 +92,9 @@ class OpenAiAccount(Construct):
             local_auth_enabled=False,
             public_network_access_enabled=False,
             network_acls=CognitiveAccountNetworkAcls(default_action="Deny"),
+            # Data loss prevention: the account calls out only to the listed hosts.
+            outbound_network_access_restricted=True,
+            fqdns=spec.allowed_outbound_fqdns or None,
             identity=CognitiveAccountIdentity(type="SystemAssigned"),
         )
         set_logical_id(self.resource, "openai")

@@ -118,6 +118,7 @@ class AiServices(Construct):
             environment=spec.name,
             seed=spec.seed,
             resource_group=resource_group,
+            production=spec.stage is Stage.PRODUCTION,
             purge_protection_enabled=purge_protection,
             log_analytics_workspace_id=log_analytics_workspace_id,
         )

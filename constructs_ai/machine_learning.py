@@ -33,6 +33,9 @@ from cdktf_cdktf_provider_azurerm.machine_learning_workspace import (
 )
 from cdktf_cdktf_provider_azurerm.storage_account import (
     StorageAccount,
+    StorageAccountBlobProperties,
+    StorageAccountBlobPropertiesContainerDeleteRetentionPolicy,
+    StorageAccountBlobPropertiesDeleteRetentionPolicy,
     StorageAccountNetworkRules,
 )
 from constructs import Construct
@@ -47,6 +50,8 @@ ISOLATION_MODE = "AllowOnlyApprovedOutbound"
 
 WORKSPACE_DNS_ZONES = ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net")
 COMPUTE_CLUSTER_NAME = "gpu-cluster"
+SOFT_DELETE_DAYS = 7
+UNTAGGED_MANIFEST_RETENTION_DAYS = 7
 INFERENCE_CLUSTER_NAME = "aks-inference"
 
 
@@ -67,6 +72,7 @@ class WorkspaceDependencies(Construct):
         environment: str,
         seed: str,
         resource_group: ResourceGroupRef,
+        production: bool,
         purge_protection_enabled: bool,
         log_analytics_workspace_id: str | None = None,
     ) -> None:
@@ -82,7 +88,7 @@ class WorkspaceDependencies(Construct):
             resource_group_name=resource_group.name,
             account_kind="StorageV2",
             account_tier="Standard",
-            account_replication_type="ZRS",
+            account_replication_type="GZRS" if production else "ZRS",
             is_hns_enabled=False,
             min_tls_version="TLS1_2",
             https_traffic_only_enabled=True,
@@ -90,10 +96,21 @@ class WorkspaceDependencies(Construct):
             # NOTE: with shared keys off, the workspace's default datastores must use
             # identity-based access; jobs that still ask for account keys fail.
             shared_access_key_enabled=False,
+            local_user_enabled=False,
             default_to_oauth_authentication=True,
             public_network_access_enabled=False,
             network_rules=StorageAccountNetworkRules(
                 default_action="Deny", bypass=["AzureServices"]
+            ),
+            blob_properties=StorageAccountBlobProperties(
+                delete_retention_policy=StorageAccountBlobPropertiesDeleteRetentionPolicy(
+                    days=SOFT_DELETE_DAYS
+                ),
+                container_delete_retention_policy=(
+                    StorageAccountBlobPropertiesContainerDeleteRetentionPolicy(
+                        days=SOFT_DELETE_DAYS
+                    )
+                ),
             ),
         )
         set_logical_id(self.storage, "mlw", "storage")
@@ -128,6 +145,10 @@ class WorkspaceDependencies(Construct):
             anonymous_pull_enabled=False,
             public_network_access_enabled=False,
             network_rule_bypass_option="AzureServices",
+            # Zone redundancy needs a region with availability zones.
+            zone_redundancy_enabled=True,
+            data_endpoint_enabled=True,
+            retention_policy_in_days=UNTAGGED_MANIFEST_RETENTION_DAYS,
         )
         set_logical_id(self.container_registry, "mlw", "acr")
 

@@ -47,6 +47,8 @@ def test_account_is_keyless_private_with_subdomain(
     assert account["local_auth_enabled"] is False
     assert account["public_network_access_enabled"] is False
     assert account["network_acls"]["default_action"] == "Deny"
+    assert account["outbound_network_access_restricted"] is True
+    assert "fqdns" not in account
     assert account["identity"]["type"] == "SystemAssigned"
     assert SUBDOMAIN.match(account["custom_subdomain_name"])
     assert account["custom_subdomain_name"].startswith(f"oai-mlp-{environment}-")
@@ -363,3 +365,14 @@ def test_private_link_targets_name_openai_zones(builtin_specs) -> None:  # type:
     assert targets["mlw_registry"].subresource == "registry"
     assert targets["purview_portal"].subresource == "portal"
     assert stack.ai_services.openai_last_deployment is not None
+
+
+def test_allowed_outbound_fqdns_listed(synth_spec) -> None:  # type: ignore[no-untyped-def]
+    data = spec_data("dev")
+    data["openai"]["allowed_outbound_fqdns"] = ["srch-mlp-dev.search.windows.net"]
+
+    stack = synth_spec(EnvironmentSpec.from_data(data))
+
+    account = resources_of(stack, "azurerm_cognitive_account")["openai"]
+    assert account["outbound_network_access_restricted"] is True
+    assert account["fqdns"] == ["srch-mlp-dev.search.windows.net"]

@@ -48,6 +48,8 @@ def test_workspace_storage_has_no_hns(stacks: dict[str, Stack], environment: str
     assert storage["shared_access_key_enabled"] is False
     assert storage["public_network_access_enabled"] is False
     assert storage["allow_nested_items_to_be_public"] is False
+    assert storage["local_user_enabled"] is False
+    assert storage["blob_properties"]["delete_retention_policy"] == {"days": 7}
 
 
 @pytest.mark.parametrize("environment", WORKSPACE_ENVIRONMENTS)
@@ -69,6 +71,9 @@ def test_registry_is_premium_without_admin(stacks: dict[str, Stack], environment
     assert registry["sku"] == "Premium"
     assert registry["admin_enabled"] is False
     assert registry["public_network_access_enabled"] is False
+    assert registry["zone_redundancy_enabled"] is True
+    assert registry["data_endpoint_enabled"] is True
+    assert registry["retention_policy_in_days"] == 7
 
 
 @pytest.mark.parametrize("environment", WORKSPACE_ENVIRONMENTS)
@@ -94,6 +99,15 @@ def test_gpu_cluster_scales_to_zero(
     assert gpu["scale_settings"]["scale_down_nodes_after_idle_duration"] == "PT30M"
     assert gpu["node_public_ip_enabled"] is False
     assert gpu["local_auth_enabled"] is False
+
+
+def test_workspace_storage_geo_redundant_in_prod(stacks: dict[str, Stack]) -> None:
+    def replication(environment: str) -> str:
+        storage = resources_of(stacks[environment], "azurerm_storage_account")["mlw_storage"]
+        return str(storage["account_replication_type"])
+
+    assert replication("prod") == "GZRS"
+    assert replication("staging") == "ZRS"
 
 
 def test_workspace_on_hns_storage_rejected() -> None:

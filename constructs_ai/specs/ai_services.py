@@ -256,6 +256,11 @@ class OpenAiSpec(SpecModel):
     `{"gpt-4o-mini": {"rpm_per_unit": 10}}`. Default: `{}`."""
     catalog_extensions: list[OpenAiCatalogEntrySpec] = []
     """Model versions, types or regions to accept beyond the shipped catalog. Default: `[]`."""
+    allowed_outbound_fqdns: list[
+        Annotated[str, StringConstraints(pattern=r"^[a-z0-9*][a-z0-9.-]{0,252}$")]
+    ] = []
+    """Host names the account may call out to, such as an Azure AI Search service used
+    for "on your data". Outbound access is restricted to this list. Default: `[]`."""
     capacity_excess_ratio: Annotated[float, Field(gt=1)] = 2.0
     """An explicit capacity above this multiple of the capacity the planner requires gets
     a synth warning. Default: `2.0`."""
