@@ -77,7 +77,9 @@ class OpenAiAccount(Construct):
         self.spec = spec
         self.plans = spec.capacity_plans()
         self.capacities = spec.capacities()
-        self.table_as_of = spec.capacity_table().as_of.isoformat()
+        table = spec.capacity_table()
+        self.table_as_of = table.as_of.isoformat()
+        self.table_overridden_models = table.overridden_models
 
         self.resource = CognitiveAccount(
             self,
@@ -183,9 +185,14 @@ class OpenAiAccount(Construct):
             excess = _excess_message(plan, self.spec.capacity_excess_ratio)
             if excess is not None:
                 self._warn(key, CAPACITY_FAR_ABOVE_REQUIRED, excess)
+        overrides = (
+            f", with the spec's constants for {', '.join(self.table_overridden_models)}"
+            if self.table_overridden_models
+            else ""
+        )
         Annotations.of(self).add_info(
             f"[{WARNING_ID_PREFIX}:capacity-table] deployments sized with the capacity table "
-            f"as of {self.table_as_of}"
+            f"as of {self.table_as_of}{overrides}"
         )
 
     def _warn(self, key: str, code: str, message: str) -> None:

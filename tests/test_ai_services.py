@@ -228,6 +228,15 @@ def test_model_constant_override_changes_capacity() -> None:
     assert spec.openai.capacities()["chat"] == 36
 
 
+def test_overridden_models_reported() -> None:
+    data = spec_data("dev")
+    data["openai"]["model_constant_overrides"] = {"gpt-4o-mini": {"tpm_per_unit": 2000}}
+
+    infos = annotations_of(EnvironmentSpec.from_data(data), "info")
+
+    assert any("with the spec's constants for gpt-4o-mini" in message for message in infos), infos
+
+
 def test_invalid_model_constant_override_rejected() -> None:
     data = spec_data("dev")
     data["openai"]["model_constant_overrides"] = {"gpt-4o-mini": {"tpm_per_unit": 0}}
@@ -255,7 +264,7 @@ def test_batch_deployment_with_workload_rejected() -> None:
     assert error.problems[0].field == 'openai.deployments["chat"].workload'
 
 
-def test_workload_planner_rejects_rejected() -> None:
+def test_workload_unfit_for_model_rejected() -> None:
     data = spec_data("dev")
     data["openai"]["deployments"]["embed"]["workload"]["completion_tokens"] = 100
 
