@@ -1,5 +1,5 @@
-"""dev: a small T4 box that shuts down every evening and a T4 spot pool that scales
-to zero, in Sweden Central."""
+"""dev: a small T4 box that shuts down every evening, a T4 spot pool that scales to
+zero and small OpenAI deployments, in Sweden Central."""
 
 from apps._common import (
     EXAMPLE_SSH_PUBLIC_KEY,
@@ -9,6 +9,7 @@ from apps._common import (
     policy,
     state_backend,
 )
+from constructs_ai.capacity import DeploymentType, Workload
 from constructs_ai.specs import (
     AksSpec,
     AutoShutdownSpec,
@@ -23,6 +24,9 @@ from constructs_ai.specs import (
     NatGatewaySpec,
     NetworkSpec,
     NsgRuleSpec,
+    OpenAiDeploymentSpec,
+    OpenAiQuotaSpec,
+    OpenAiSpec,
     PrivateEndpointsSpec,
     RegistrySku,
     Replication,
@@ -116,4 +120,33 @@ SPEC = EnvironmentSpec(
         soft_delete_retention_days=7,
     ),
     private_endpoints=PrivateEndpointsSpec(subnet="endpoints"),
+    openai=OpenAiSpec(
+        location="swedencentral",
+        deployments={
+            "chat": OpenAiDeploymentSpec(
+                model="gpt-4o-mini",
+                model_version="2024-07-18",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                workload=Workload(
+                    qps=0.5, peak_factor=2, prompt_tokens=800, completion_tokens=200, max_tokens=400
+                ),
+            ),
+            "embed": OpenAiDeploymentSpec(
+                model="text-embedding-3-small",
+                model_version="1",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                workload=Workload(qps=2, prompt_tokens=300),
+            ),
+        },
+        quotas=[
+            OpenAiQuotaSpec(
+                model="gpt-4o-mini", deployment_type=DeploymentType.GLOBAL_STANDARD, capacity=200
+            ),
+            OpenAiQuotaSpec(
+                model="text-embedding-3-small",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                capacity=150,
+            ),
+        ],
+    ),
 )

@@ -9,23 +9,36 @@ from apps._common import (
     policy,
     state_backend,
 )
+from constructs_ai.capacity import (
+    DeploymentType,
+    Workload,
+)
 from constructs_ai.specs import (
+    AiFoundrySpec,
     AksSpec,
     BudgetSpec,
     ContainerRegistrySpec,
     DataLakeSpec,
     EnvironmentSpec,
+    FrontDoorSpec,
+    GpuComputeClusterSpec,
     GpuPoolSpec,
     GpuVmSpec,
     KeyVaultSpec,
+    MachineLearningSpec,
     MonitoringSpec,
     NatGatewaySpec,
     NetworkSpec,
+    OpenAiDeploymentSpec,
+    OpenAiQuotaSpec,
+    OpenAiSpec,
     PrivateEndpointsSpec,
+    PurviewSpec,
     Replication,
     Stage,
     SubnetSpec,
     SystemPoolSpec,
+    VersionUpgradeOption,
 )
 
 SPEC = EnvironmentSpec(
@@ -87,4 +100,45 @@ SPEC = EnvironmentSpec(
     ),
     key_vault=KeyVaultSpec(purge_protection_enabled=True, soft_delete_retention_days=90),
     private_endpoints=PrivateEndpointsSpec(subnet="endpoints"),
+    openai=OpenAiSpec(
+        location="eastus2",
+        deployments={
+            "chat": OpenAiDeploymentSpec(
+                model="gpt-4o",
+                model_version="2024-11-20",
+                deployment_type=DeploymentType.GLOBAL_PROVISIONED_MANAGED,
+                workload=Workload(
+                    qps=10,
+                    peak_factor=1.5,
+                    prompt_tokens=1500,
+                    completion_tokens=300,
+                    max_tokens=800,
+                    headroom=1.2,
+                ),
+                version_upgrade_option=VersionUpgradeOption.ONCE_CURRENT_VERSION_EXPIRED,
+            ),
+            "embed": OpenAiDeploymentSpec(
+                model="text-embedding-3-large",
+                model_version="1",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                workload=Workload(qps=20, prompt_tokens=500),
+            ),
+        },
+        quotas=[
+            OpenAiQuotaSpec(
+                deployment_type=DeploymentType.GLOBAL_PROVISIONED_MANAGED, capacity=1500
+            ),
+            OpenAiQuotaSpec(
+                model="text-embedding-3-large",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                capacity=1000,
+            ),
+        ],
+    ),
+    machine_learning=MachineLearningSpec(
+        compute_cluster=GpuComputeClusterSpec(vm_size="Standard_NC24ads_A100_v4", max_node_count=4),
+    ),
+    ai_foundry=AiFoundrySpec(),
+    front_door=FrontDoorSpec(),
+    purview=PurviewSpec(),
 )

@@ -8,18 +8,28 @@ from apps._common import (
     policy,
     state_backend,
 )
+from constructs_ai.capacity import (
+    DeploymentType,
+    Workload,
+)
 from constructs_ai.specs import (
     AksSpec,
     BudgetSpec,
     ContainerRegistrySpec,
     DataLakeSpec,
     EnvironmentSpec,
+    FrontDoorSpec,
+    GpuComputeClusterSpec,
     GpuPoolSpec,
     GpuVmSpec,
     KeyVaultSpec,
+    MachineLearningSpec,
     MonitoringSpec,
     NatGatewaySpec,
     NetworkSpec,
+    OpenAiDeploymentSpec,
+    OpenAiQuotaSpec,
+    OpenAiSpec,
     PrivateEndpointsSpec,
     Replication,
     Stage,
@@ -81,4 +91,42 @@ SPEC = EnvironmentSpec(
     policy=policy(allowed_locations=["eastus2"], gpu_vm_sizes=["Standard_NC24ads_A100_v4"]),
     key_vault=KeyVaultSpec(purge_protection_enabled=True, soft_delete_retention_days=90),
     private_endpoints=PrivateEndpointsSpec(subnet="endpoints"),
+    openai=OpenAiSpec(
+        location="eastus2",
+        deployments={
+            "chat": OpenAiDeploymentSpec(
+                model="gpt-4o",
+                model_version="2024-11-20",
+                deployment_type=DeploymentType.GLOBAL_PROVISIONED_MANAGED,
+                workload=Workload(
+                    qps=1,
+                    peak_factor=1.5,
+                    prompt_tokens=1500,
+                    completion_tokens=300,
+                    max_tokens=800,
+                    headroom=1.2,
+                ),
+            ),
+            "embed": OpenAiDeploymentSpec(
+                model="text-embedding-3-large",
+                model_version="1",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                workload=Workload(qps=5, prompt_tokens=500),
+            ),
+        },
+        quotas=[
+            OpenAiQuotaSpec(
+                deployment_type=DeploymentType.GLOBAL_PROVISIONED_MANAGED, capacity=200
+            ),
+            OpenAiQuotaSpec(
+                model="text-embedding-3-large",
+                deployment_type=DeploymentType.GLOBAL_STANDARD,
+                capacity=300,
+            ),
+        ],
+    ),
+    machine_learning=MachineLearningSpec(
+        compute_cluster=GpuComputeClusterSpec(vm_size="Standard_NC4as_T4_v3", max_node_count=2),
+    ),
+    front_door=FrontDoorSpec(),
 )

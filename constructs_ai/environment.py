@@ -9,6 +9,7 @@ from constructs import Construct
 
 from constructs_ai._aspects import RequiredTagsAspect
 from constructs_ai._ids import set_logical_id
+from constructs_ai.ai_stack import AiServices
 from constructs_ai.budget import CostBudget
 from constructs_ai.compute import GpuVirtualMachine, gpu_vm_name
 from constructs_ai.identity import (
@@ -37,6 +38,7 @@ from constructs_ai.storage import DataLake
 
 AZURERM_SOURCE = "hashicorp/azurerm"
 
+OPENAI_TARGET_KEY = "openai"
 REGISTRY_TARGET_KEY = "registry"
 REGISTRY_SUBRESOURCE = "registry"
 """Private Link subresource of a container registry."""
@@ -73,6 +75,7 @@ class AiEnvironmentStack(TerraformStack):
             oidc_issuer_url=self.aks.oidc_issuer_url if self.aks is not None else None
         )
         self.policy = self._add_policy()
+        self.ai_services = self._add_ai_services()
         self._add_outputs()
 
         Aspects.of(self).add(RequiredTagsAspect(spec.all_tags()))
@@ -325,6 +328,27 @@ class AiEnvironmentStack(TerraformStack):
             name_prefix=f"{spec.workload}-{spec.name}",
             resource_group=self.resource_group,
         )
+    def _add_ai_services(self) -> AiServices:
+        monitoring = self.monitoring
+        services = AiServices(
+            self,
+            "ai-services",
+            spec=self.spec,
+            resource_group=self.resource_group,
+            action_group_id=monitoring.action_group_id if monitoring is not None else None,
+            log_analytics_workspace_id=monitoring.workspace_id if monitoring is not None else None,
+            aks_cluster_id=self.aks.id if self.aks is not None else None,
+        )
+        last_deployment = services.openai_last_deployment
+        for target in services.private_link_targets():
+            endpoint = self._require_private_endpoints().add(
+                target.key, target.resource_id, target.subresource, zones=target.dns_zones
+            )
+            # Azure rejects operations on an account while a deployment is changing
+            # (409 Conflict), so the account's endpoint waits for the last deployment.
+            if target.key == OPENAI_TARGET_KEY and last_deployment is not None:
+                add_depends_on(endpoint, [last_deployment])
+        return services
 
     def _add_outputs(self) -> None:
         outputs = {
@@ -343,6 +367,7 @@ class AiEnvironmentStack(TerraformStack):
             outputs["key_vault_uri"] = self.key_vault.uri
         for key, identity in self.workload_identities.items():
             outputs[f"workload_identity_{key}_client_id"] = identity.client_id
+        outputs.update(self.ai_services.outputs())
         for name, value in outputs.items():
             output = TerraformOutput(self, f"output-{name}", value=value)
             output.override_logical_id(name)

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from constructs_ai.errors import SpecError
 from constructs_ai.specs import EnvironmentSpec
+from constructs_ai.specs._security_rules import private_link_zones
+from constructs_ai.specs.governance import PURVIEW_DNS_ZONES
 from constructs_ai.specs.private_endpoints import PRIVATE_DNS_ZONES, private_dns_zone_name
 from constructs_ai.specs.secrets import secret_kind
 from tests.conftest import Stack, all_resources, resources_of
@@ -53,7 +55,7 @@ def _variant_specs() -> dict[str, EnvironmentSpec]:
 
     hub = spec_data("staging")
     hub["name"] = "hub"
-    zones = [zone for sub in ("blob", "dfs", "vault", "registry") for zone in PRIVATE_DNS_ZONES[sub]]
+    zones = private_link_zones(EnvironmentSpec.from_data(hub))
     hub["private_endpoints"] = {
         "subnet": "endpoints",
         "dns_zone_owner": "existing",
@@ -96,7 +98,16 @@ def test_endpoint_zones_match_subresource(every_stack: dict[str, Stack], name: s
         zone_ids = endpoint["private_dns_zone_group"]["private_dns_zone_ids"]
         zones = {_zone_name(stack, zone_id) for zone_id in zone_ids}
         assert zones, f"{address} has no DNS zone in its zone group"
-        assert zones <= set(PRIVATE_DNS_ZONES[subresource]), f"{address}: {zones}"
+        assert zones <= _allowed_zones(endpoint, subresource), f"{address}: {zones}"
+
+
+def _allowed_zones(endpoint: dict[str, Any], subresource: str) -> set[str]:
+    """Return the zones an endpoint may use; Purview's `account` is not Cognitive Services'."""
+    target = endpoint["private_service_connection"]["private_connection_resource_id"]
+    if target.startswith("${azurerm_purview_account."):
+        account_zone, portal_zone = PURVIEW_DNS_ZONES
+        return {account_zone} if subresource == "account" else {portal_zone}
+    return set(PRIVATE_DNS_ZONES.get(subresource, ()))
 
 
 @pytest.mark.parametrize("name", STACK_NAMES)

@@ -257,7 +257,10 @@ def test_metric_alerts_watch_vm_and_storage(
         ),
         "alert_aks_nodes_not_ready": ("kube_node_status_condition", "GreaterThan", 0),
     }
-    assert sorted(alerts) == sorted(expected)
+    # AI services add their own alerts (tested with them); these are the platform's.
+    assert set(expected) <= set(alerts)
+    for alert in alerts.values():
+        assert alert["action"] == [{"action_group_id": "${azurerm_monitor_action_group.ag.id}"}]
     for logical_id, (metric, operator, threshold) in expected.items():
         criteria = alerts[logical_id]["criteria"][0]
         assert criteria["metric_name"] == metric

@@ -10,6 +10,7 @@ import pytest
 
 from constructs_ai.errors import SpecError
 from constructs_ai.specs import EnvironmentSpec, PrivateEndpointsSpec
+from constructs_ai.specs._security_rules import private_link_zones
 from constructs_ai.specs.private_endpoints import PRIVATE_DNS_ZONES, private_dns_zone_name
 from tests.conftest import ENVIRONMENT_NAMES, Stack, resources_of
 from tests.factories import spec_data
@@ -22,13 +23,7 @@ def _zone_id(zone: str) -> str:
 
 
 HUB_ZONE_IDS = {
-    zone: _zone_id(zone)
-    for zone in (
-        "privatelink.blob.core.windows.net",
-        "privatelink.dfs.core.windows.net",
-        "privatelink.vaultcore.azure.net",
-        "privatelink.azurecr.io",
-    )
+    zone: _zone_id(zone) for zone in private_link_zones(EnvironmentSpec.from_data(spec_data("dev")))
 }
 
 
@@ -74,6 +69,8 @@ def test_no_paas_resources_need_no_endpoints() -> None:
     data["data_lake"] = None
     data["key_vault"] = None
     data["container_registry"] = None
+    for service in ("openai", "machine_learning", "ai_foundry", "front_door", "purview"):
+        data[service] = None
 
     spec = EnvironmentSpec.from_data(data)
 
@@ -137,7 +134,10 @@ def test_zone_name_parsed_from_id() -> None:
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENT_NAMES)
-def test_each_paas_subresource_has_an_endpoint(stacks: dict[str, Stack], environment: str) -> None:
+def test_each_paas_subresource_has_an_endpoint(
+    stacks: dict[str, Stack], builtin_specs, environment: str  # type: ignore[no-untyped-def]
+) -> None:
+    spec = builtin_specs[environment]
     endpoints = resources_of(stacks[environment], "azurerm_private_endpoint")
 
     targets = {
@@ -147,12 +147,31 @@ def test_each_paas_subresource_has_an_endpoint(stacks: dict[str, Stack], environ
         )
         for name, body in endpoints.items()
     }
-    assert targets == {
+    expected = {
         "pe_datalake_blob": ("${azurerm_storage_account.datalake.id}", ["blob"]),
         "pe_datalake_dfs": ("${azurerm_storage_account.datalake.id}", ["dfs"]),
         "pe_keyvault_vault": ("${azurerm_key_vault.keyvault.id}", ["vault"]),
         "pe_registry_registry": ("${azurerm_container_registry.acr.id}", ["registry"]),
+        "pe_openai_account": ("${azurerm_cognitive_account.openai.id}", ["account"]),
     }
+    if spec.machine_learning is not None:
+        expected |= {
+            "pe_mlw_amlworkspace": ("${azurerm_machine_learning_workspace.mlw.id}",
+                                    ["amlworkspace"]),
+            "pe_mlw_blob_blob": ("${azurerm_storage_account.mlw_storage.id}", ["blob"]),
+            "pe_mlw_file_file": ("${azurerm_storage_account.mlw_storage.id}", ["file"]),
+            "pe_mlw_vault_vault": ("${azurerm_key_vault.mlw_kv.id}", ["vault"]),
+            "pe_mlw_registry_registry": ("${azurerm_container_registry.mlw_acr.id}",
+                                         ["registry"]),
+        }
+    if spec.ai_foundry is not None:
+        expected["pe_ai_hub_amlworkspace"] = ("${azurerm_ai_foundry.ai_hub.id}", ["amlworkspace"])
+    if spec.purview is not None:
+        expected |= {
+            "pe_purview_account_account": ("${azurerm_purview_account.purview.id}", ["account"]),
+            "pe_purview_portal_portal": ("${azurerm_purview_account.purview.id}", ["portal"]),
+        }
+    assert targets == expected
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENT_NAMES)
@@ -165,15 +184,15 @@ def test_endpoints_live_in_endpoint_subnet(stacks: dict[str, Stack], environment
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENT_NAMES)
-def test_one_zone_per_name_linked_to_vnet(stacks: dict[str, Stack], environment: str) -> None:
+def test_one_zone_per_name_linked_to_vnet(
+    stacks: dict[str, Stack], builtin_specs, environment: str  # type: ignore[no-untyped-def]
+) -> None:
     zones = resources_of(stacks[environment], "azurerm_private_dns_zone")
     links = resources_of(stacks[environment], "azurerm_private_dns_zone_virtual_network_link")
 
     names = sorted(body["name"] for body in zones.values())
-    assert names == sorted(
-        ["privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net",
-         "privatelink.vaultcore.azure.net", "privatelink.azurecr.io"]
-    )
+    assert names == sorted(private_link_zones(builtin_specs[environment]))
+    assert {"privatelink.blob.core.windows.net", "privatelink.vaultcore.azure.net"} <= set(names)
     linked = {body["private_dns_zone_name"] for body in links.values()}
     assert linked == {f"${{azurerm_private_dns_zone.{name}.name}}" for name in zones}
     assert all(body["registration_enabled"] is False for body in links.values())

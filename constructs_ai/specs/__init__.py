@@ -1,7 +1,24 @@
 """Environment specs: frozen pydantic models validated before any construct exists."""
 
+from constructs_ai.specs.ai_services import (
+    AccountKind,
+    OpenAiAlertsSpec,
+    OpenAiCatalogEntrySpec,
+    OpenAiDeploymentSpec,
+    OpenAiQuotaSpec,
+    OpenAiSpec,
+    VersionUpgradeOption,
+)
 from constructs_ai.specs.compute import AutoShutdownSpec, GpuVmSpec
 from constructs_ai.specs.environment import EnvironmentSpec, Stage, StateBackendSpec, TagsSpec
+from constructs_ai.specs.frontdoor import (
+    FrontDoorOriginSpec,
+    FrontDoorSku,
+    FrontDoorSpec,
+    OriginKind,
+    WafMode,
+)
+from constructs_ai.specs.governance import PurviewSpec
 from constructs_ai.specs.identity import DataLakeAccess, IdentitySpec, WorkloadIdentitySpec
 from constructs_ai.specs.keyvault import KeyVaultSku, KeyVaultSpec
 from constructs_ai.specs.kubernetes import (
@@ -19,6 +36,12 @@ from constructs_ai.specs.kubernetes import (
     SpotSpec,
     SystemPoolSpec,
     UpgradeChannel,
+)
+from constructs_ai.specs.machine_learning import (
+    AiFoundrySpec,
+    GpuComputeClusterSpec,
+    MachineLearningSpec,
+    VmPriority,
 )
 from constructs_ai.specs.network import (
     Access,
@@ -50,7 +73,9 @@ from constructs_ai.specs.storage import DataLakeSpec, Replication
 
 __all__ = [
     "Access",
+    "AccountKind",
     "ActionGroupSpec",
+    "AiFoundrySpec",
     "AksSpec",
     "AlertsSpec",
     "AutoShutdownSpec",
@@ -68,6 +93,10 @@ __all__ = [
     "DnsZoneOwner",
     "EmailReceiverSpec",
     "EnvironmentSpec",
+    "FrontDoorOriginSpec",
+    "FrontDoorSku",
+    "FrontDoorSpec",
+    "GpuComputeClusterSpec",
     "GpuDriver",
     "GpuPoolSpec",
     "GpuVmSpec",
@@ -76,6 +105,7 @@ __all__ = [
     "KeyVaultSpec",
     "LogAnalyticsSku",
     "LogCategoryGroup",
+    "MachineLearningSpec",
     "MaintenanceWindowSpec",
     "MonitoringSpec",
     "NatGatewaySpec",
@@ -83,10 +113,17 @@ __all__ = [
     "NetworkSpec",
     "NodeOsUpgradeChannel",
     "NsgRuleSpec",
+    "OpenAiAlertsSpec",
+    "OpenAiCatalogEntrySpec",
+    "OpenAiDeploymentSpec",
+    "OpenAiQuotaSpec",
+    "OpenAiSpec",
+    "OriginKind",
     "OsDiskType",
     "PolicySpec",
     "PrivateEndpointsSpec",
     "Protocol",
+    "PurviewSpec",
     "RegistrySku",
     "Replication",
     "SkuTier",
@@ -97,6 +134,9 @@ __all__ = [
     "SystemPoolSpec",
     "TagsSpec",
     "UpgradeChannel",
+    "VersionUpgradeOption",
+    "VmPriority",
+    "WafMode",
     "WebhookReceiverSpec",
     "WorkloadIdentitySpec",
 ]

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from constructs_ai.errors import Problem, show
+from constructs_ai.specs.ai_services import ACCOUNT_DNS_ZONES
+from constructs_ai.specs.governance import PURVIEW_DNS_ZONES
 from constructs_ai.specs.identity import DataLakeAccess
 from constructs_ai.specs.private_endpoints import PRIVATE_DNS_ZONES
 from constructs_ai.specs.secrets import secret_problems
@@ -30,8 +32,22 @@ def security_problems(spec: EnvironmentSpec) -> Iterator[Problem]:
     yield from secret_problems(spec)
 
 
+def private_link_zones(spec: EnvironmentSpec) -> list[str]:
+    """Return the private DNS zones the environment's private endpoints register in."""
+    zones = [zone for sub in private_link_subresources(spec) for zone in PRIVATE_DNS_ZONES[sub]]
+    if spec.openai is not None:
+        zones += ACCOUNT_DNS_ZONES[spec.openai.kind]
+    if spec.purview is not None:
+        zones += PURVIEW_DNS_ZONES
+    return list(dict.fromkeys(zones))
+
+
 def private_link_subresources(spec: EnvironmentSpec) -> list[str]:
-    """Return the Private Link subresources the environment's PaaS resources expose."""
+    """Return the Private Link subresources the environment's PaaS resources expose.
+
+    The OpenAI account's `account` subresource is left out because its zones depend
+    on the account kind; `private_link_zones` adds them.
+    """
     subresources: list[str] = []
     if spec.data_lake is not None:
         subresources += ["blob", "dfs"]
@@ -40,7 +56,10 @@ def private_link_subresources(spec: EnvironmentSpec) -> list[str]:
     registry = spec.container_registry
     if registry is not None and not registry.public_network_access_enabled:
         subresources.append("registry")
-    return subresources
+    if spec.machine_learning is not None or spec.ai_foundry is not None:
+        # The workspace or hub, and its own storage, vault and registry.
+        subresources += ["amlworkspace", "blob", "file", "vault", "registry"]
+    return list(dict.fromkeys(subresources))
 
 
 def _key_vault_problems(spec: EnvironmentSpec) -> Iterator[Problem]:
@@ -68,14 +87,15 @@ def _key_vault_problems(spec: EnvironmentSpec) -> Iterator[Problem]:
 
 def _private_endpoint_problems(spec: EnvironmentSpec) -> Iterator[Problem]:
     endpoints = spec.private_endpoints
-    subresources = private_link_subresources(spec)
+    zones = private_link_zones(spec)
     if endpoints is None:
-        if subresources:
+        if zones:
             yield Problem(
                 "private_endpoints",
                 "null",
-                "is required when the environment has a data lake or Key Vault, because "
-                "each of them is reached only over a private endpoint",
+                "is required when the environment has a private PaaS resource (data lake, "
+                "Key Vault, registry, AI services), because each is reached only over a "
+                "private endpoint",
                 'Add private_endpoints with the key of a dedicated subnet, such as '
                 '{"subnet": "endpoints"}.',
             )
@@ -104,7 +124,6 @@ def _private_endpoint_problems(spec: EnvironmentSpec) -> Iterator[Problem]:
             "must be a dedicated subnet, but gpu_vm.subnet uses it too",
             "Give the private endpoints their own subnet.",
         )
-    zones = [zone for sub in subresources for zone in PRIVATE_DNS_ZONES[sub]]
     missing = endpoints.missing_zone_ids(zones)
     if missing:
         yield Problem(

@@ -16,7 +16,14 @@ from constructs_ai.errors import Problem, SpecError, problems_from, rule_error, 
 from constructs_ai.naming import resource_group_name, storage_account_name
 from constructs_ai.specs._base import ContainerName, SpecModel
 from constructs_ai.specs._security_rules import security_problems
+from constructs_ai.specs.ai_services import (
+    OpenAiSpec,
+    default_custom_subdomain,
+    subdomain_problem,
+)
 from constructs_ai.specs.compute import GpuVmSpec
+from constructs_ai.specs.frontdoor import FrontDoorSpec, OriginKind
+from constructs_ai.specs.governance import PurviewSpec
 from constructs_ai.specs.identity import IdentitySpec
 from constructs_ai.specs.keyvault import KeyVaultSpec, derived_key_vault_name
 from constructs_ai.specs.kubernetes import (
@@ -28,6 +35,7 @@ from constructs_ai.specs.kubernetes import (
     aks_vcpu_demands,
     vcpu_quota_problems,
 )
+from constructs_ai.specs.machine_learning import AiFoundrySpec, MachineLearningSpec
 from constructs_ai.specs.network import NetworkSpec
 from constructs_ai.specs.observability import MonitoringSpec
 from constructs_ai.specs.policy import PolicySpec
@@ -133,6 +141,17 @@ class EnvironmentSpec(SpecModel):
     identity: IdentitySpec = IdentitySpec()
     """Workload identities and role assignment timing.
     Default: `{"rbac_propagation_seconds": 60, "workload_identities": {}}`."""
+    openai: OpenAiSpec | None = None
+    """An Azure OpenAI account with model deployments. Default: `null` (none)."""
+    machine_learning: MachineLearningSpec | None = None
+    """An Azure Machine Learning workspace. Default: `null` (none)."""
+    ai_foundry: AiFoundrySpec | None = None
+    """An AI Foundry hub and its projects. Default: `null` (none)."""
+    front_door: FrontDoorSpec | None = None
+    """A Front Door profile with a WAF in front of the inference endpoint.
+    Default: `null` (none)."""
+    purview: PurviewSpec | None = None
+    """A Microsoft Purview account. Default: `null` (none)."""
 
     @field_validator("location")
     @classmethod
@@ -155,6 +174,7 @@ class EnvironmentSpec(SpecModel):
             *self._aks_problems(),
             *self._policy_problems(),
             *security_problems(self),
+            *self._ai_services_problems(),
         ]
         if problems:
             raise rule_error(problems)
@@ -223,6 +243,30 @@ class EnvironmentSpec(SpecModel):
             for key, pool in self.aks.gpu_pools.items():
                 sizes[f'aks.gpu_pools["{key}"].vm_size'] = pool.vm_size
         yield from self.policy.spec_problems(self.location, sizes, self.all_tags())
+    def _ai_services_problems(self) -> Iterator[Problem]:
+        front_door = self.front_door
+        if (
+            front_door is not None
+            and front_door.origin.kind is OriginKind.OPENAI
+            and not self.openai
+        ):
+            yield Problem(
+                "front_door.origin.kind",
+                show(front_door.origin.kind.value),
+                "needs an Azure OpenAI account, but openai is not set",
+                'Add openai, or use kind "private_link_service".',
+            )
+        if self.openai is not None and self.openai.custom_subdomain is None:
+            problem = subdomain_problem("openai.custom_subdomain", self.openai_custom_subdomain)
+            if problem is not None:
+                yield problem
+
+    @property
+    def openai_custom_subdomain(self) -> str:
+        """Custom subdomain of the OpenAI account: the spec's, else one derived from names."""
+        if self.openai is not None and self.openai.custom_subdomain is not None:
+            return self.openai.custom_subdomain
+        return default_custom_subdomain(self.workload, self.name, self.seed)
 
     @property
     def seed(self) -> str:
