@@ -22,6 +22,7 @@ from cdktf_cdktf_provider_azurerm.monitor_metric_alert import (
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from constructs_ai._checkov import skip_check
 from constructs_ai._ids import set_logical_id
 from constructs_ai.capacity import CapacityPlan, WarningCode, format_number
 from constructs_ai.identity import BuiltinRole, ManagedIdentity, grant_role
@@ -92,10 +93,27 @@ class OpenAiAccount(Construct):
             identity=CognitiveAccountIdentity(type="SystemAssigned"),
         )
         set_logical_id(self.resource, "openai")
+        self._declare_scan_suppressions()
 
         self.deployments = self._add_deployments()
         self._warn_about_capacities()
         self.alerts = self._add_alerts(resource_group, action_group_id)
+
+    def _declare_scan_suppressions(self) -> None:
+        if not self.spec.allowed_outbound_fqdns:
+            skip_check(
+                self.resource,
+                "CKV_AZURE_247",
+                "Outbound access is restricted and openai.allowed_outbound_fqdns is empty, "
+                "so the account may call out to no host at all; the check wants a non-empty "
+                "allow list and flags this stricter setting.",
+            )
+        skip_check(
+            self.resource,
+            "CKV2_AZURE_22",
+            "Data at rest is encrypted with Microsoft-managed keys; a customer-managed key "
+            "needs a Key Vault key, which the OpenAI spec does not configure.",
+        )
 
     @property
     def id(self) -> str:

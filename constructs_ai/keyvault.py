@@ -8,6 +8,7 @@ from cdktf_cdktf_provider_azurerm.provider import AzurermProviderFeaturesKeyVaul
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from constructs_ai._checkov import skip_check
 from constructs_ai._ids import set_logical_id
 from constructs_ai.identity import BuiltinRole, Grantee, grant_role
 from constructs_ai.refs import ResourceGroupRef
@@ -58,6 +59,18 @@ class KeyVault(Construct):
             ),
         )
         set_logical_id(self.resource, TARGET_KEY)
+        if not spec.purge_protection_enabled:
+            skip_purge_protection_checks(
+                self.resource,
+                field="key_vault.purge_protection_enabled",
+                why=(
+                    "the vault is disposable (key_vault.disposable) and purged on destroy, "
+                    "so the next apply can reuse its name"
+                    if spec.disposable
+                    else "this environment accepts that a deleted vault can be purged"
+                ),
+                soft_delete_days=spec.soft_delete_retention_days,
+            )
 
     @property
     def id(self) -> str:
@@ -110,4 +123,21 @@ def key_vault_provider_features(
     return AzurermProviderFeaturesKeyVault(
         purge_soft_delete_on_destroy=spec.disposable,
         recover_soft_deleted_key_vaults=True,
+    )
+
+
+def skip_purge_protection_checks(
+    vault: KeyVaultResource, *, field: str, why: str, soft_delete_days: int
+) -> None:
+    """Suppress the purge protection checks on a vault whose spec turns purge protection off.
+
+    `field` names the spec field that chose it and `why` says why, for the reasons.
+    """
+    chosen = f"{field} is false, chosen in the spec: {why}"
+    skip_check(vault, "CKV_AZURE_110", f"{chosen}.")
+    skip_check(
+        vault,
+        "CKV_AZURE_42",
+        f"Soft delete keeps the vault and its objects recoverable for {soft_delete_days} "
+        f"days; the check also requires purge protection, and {chosen}.",
     )

@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_azurerm.kubernetes_cluster import (
 from cdktf_cdktf_provider_azurerm.kubernetes_cluster_node_pool import KubernetesClusterNodePool
 from constructs import Construct
 
+from constructs_ai._checkov import skip_check
 from constructs_ai._ids import set_logical_id
 from constructs_ai.identity import BuiltinRole, ManagedIdentity, grant_role
 from constructs_ai.naming import resource_name
@@ -27,12 +28,19 @@ from constructs_ai.specs.kubernetes import (
     AksSpec,
     GpuPoolSpec,
     NetworkDataplane,
+    SkuTier,
     UpgradeChannel,
     rotation_names,
 )
 
 SPOT_EVICTION_POLICY = "Delete"
 """Evicted spot nodes are deleted, so their cores return to the quota at once."""
+
+_HOST_ENCRYPTION_OFF = (
+    "aks.host_encryption_enabled is false, chosen in the spec, for example because the "
+    "subscription has no EncryptionAtHost feature registration; OS disks are still "
+    "encrypted at rest with platform-managed keys."
+)
 
 
 class AksCluster(Construct):
@@ -43,7 +51,7 @@ class AksCluster(Construct):
     Local accounts are off: users sign in with Entra ID and get rights through
     Azure RBAC. Workload identity, the Key Vault secrets provider and Azure
     Policy are on. Container Insights is on when a Log Analytics workspace is
-    given.
+    given. Every pool encrypts at the VM host unless the spec turns it off.
     """
 
     def __init__(
@@ -165,6 +173,7 @@ class AksCluster(Construct):
             depends_on=[subnet_grant, kubelet_grant],
         )
         set_logical_id(self.resource, "aks")
+        self._declare_scan_suppressions(private=private)
 
         self.gpu_pools: dict[str, KubernetesClusterNodePool] = {
             key: self._add_gpu_pool(key, pool, rotation[key])
@@ -198,7 +207,48 @@ class AksCluster(Construct):
             os_disk_type=pool.resolved_os_disk_type.value,
             max_pods=pool.max_pods,
             only_critical_addons_enabled=pool.only_critical_addons_enabled,
+            host_encryption_enabled=self._spec.host_encryption_enabled,
         )
+
+    def _declare_scan_suppressions(self, *, private: bool) -> None:
+        spec = self._spec
+        host = (
+            "aks.host_encryption_enabled also encrypts temp disks and caches at the VM host"
+            if spec.host_encryption_enabled
+            else "aks.host_encryption_enabled is false, chosen in the spec"
+        )
+        skip_check(
+            self.resource,
+            "CKV_AZURE_117",
+            "OS disks are encrypted at rest with platform-managed keys and "
+            f"{host}; a disk encryption set needs a customer-managed Key Vault key, which "
+            "the AKS spec does not configure.",
+        )
+        if not spec.host_encryption_enabled:
+            skip_check(self.resource, "CKV_AZURE_227", _HOST_ENCRYPTION_OFF)
+        if not private:
+            skip_check(
+                self.resource,
+                "CKV_AZURE_115",
+                "The API server is public because aks.private_cluster_enabled resolves to "
+                "false for this stage (the default is private in production only); it "
+                "accepts only aks.authorized_ip_ranges, with Entra ID sign-in and local "
+                "accounts off.",
+            )
+        if spec.sku_tier is SkuTier.FREE:
+            skip_check(
+                self.resource,
+                "CKV_AZURE_170",
+                "aks.sku_tier is Free, chosen in the spec: this environment does without "
+                "the uptime SLA of the control plane.",
+            )
+        elif spec.sku_tier is SkuTier.PREMIUM:
+            skip_check(
+                self.resource,
+                "CKV_AZURE_170",
+                "aks.sku_tier is Premium, which carries the uptime SLA as Standard does; "
+                "the check accepts only Standard.",
+            )
 
     def _network_profile(self) -> KubernetesClusterNetworkProfile:
         spec = self._spec
@@ -263,6 +313,9 @@ class AksCluster(Construct):
             priority="Spot" if spot is not None else "Regular",
             eviction_policy=SPOT_EVICTION_POLICY if spot is not None else None,
             spot_max_price=spot.max_price if spot is not None else None,
+            host_encryption_enabled=self._spec.host_encryption_enabled,
         )
         set_logical_id(resource, "aks", "pool", key)
+        if not self._spec.host_encryption_enabled:
+            skip_check(resource, "CKV_AZURE_227", _HOST_ENCRYPTION_OFF)
         return resource

@@ -40,9 +40,12 @@ from cdktf_cdktf_provider_azurerm.storage_account import (
 )
 from constructs import Construct
 
+from constructs_ai._checkov import skip_check
 from constructs_ai._ids import set_logical_id
+from constructs_ai.keyvault import skip_purge_protection_checks
 from constructs_ai.naming import resource_name, stable_suffix, storage_account_name
 from constructs_ai.refs import PrivateLinkTarget, ResourceGroupRef
+from constructs_ai.registry import declare_registry_scan_suppressions
 from constructs_ai.specs.machine_learning import AiFoundrySpec, MachineLearningSpec
 
 ISOLATION_MODE = "AllowOnlyApprovedOutbound"
@@ -51,6 +54,7 @@ ISOLATION_MODE = "AllowOnlyApprovedOutbound"
 WORKSPACE_DNS_ZONES = ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net")
 COMPUTE_CLUSTER_NAME = "gpu-cluster"
 SOFT_DELETE_DAYS = 7
+KEY_VAULT_SOFT_DELETE_DAYS = 90
 UNTAGGED_MANIFEST_RETENTION_DAYS = 7
 INFERENCE_CLUSTER_NAME = "aks-inference"
 
@@ -114,6 +118,7 @@ class WorkspaceDependencies(Construct):
             ),
         )
         set_logical_id(self.storage, "mlw", "storage")
+        self._declare_storage_scan_suppressions(production=production)
 
         client = DataAzurermClientConfig(self, "client-config")
         set_logical_id(client, "mlw", "client_config")
@@ -127,11 +132,18 @@ class WorkspaceDependencies(Construct):
             sku_name="standard",
             rbac_authorization_enabled=True,
             purge_protection_enabled=purge_protection_enabled,
-            soft_delete_retention_days=90,
+            soft_delete_retention_days=KEY_VAULT_SOFT_DELETE_DAYS,
             public_network_access_enabled=False,
             network_acls=KeyVaultNetworkAcls(default_action="Deny", bypass="AzureServices"),
         )
         set_logical_id(self.key_vault, "mlw", "kv")
+        if not purge_protection_enabled:
+            skip_purge_protection_checks(
+                self.key_vault,
+                field="machine_learning.key_vault_purge_protection_enabled",
+                why="its default turns purge protection off in development",
+                soft_delete_days=KEY_VAULT_SOFT_DELETE_DAYS,
+            )
 
         self.container_registry = ContainerRegistry(
             self,
@@ -151,6 +163,9 @@ class WorkspaceDependencies(Construct):
             retention_policy_in_days=UNTAGGED_MANIFEST_RETENTION_DAYS,
         )
         set_logical_id(self.container_registry, "mlw", "acr")
+        declare_registry_scan_suppressions(
+            self.container_registry, field="machine_learning or ai_foundry"
+        )
 
         if log_analytics_workspace_id is None:
             workspace = LogAnalyticsWorkspace(
@@ -179,6 +194,28 @@ class WorkspaceDependencies(Construct):
             local_authentication_disabled=True,
         )
         set_logical_id(self.application_insights, "mlw", "appi")
+
+    def _declare_storage_scan_suppressions(self, *, production: bool) -> None:
+        skip_check(
+            self.storage,
+            "CKV_AZURE_33",
+            "Classic queue logging is set through the queue service's data plane, which "
+            "Terraform cannot reach: public network access is off and the account has "
+            "private endpoints for blob and file only.",
+        )
+        skip_check(
+            self.storage,
+            "CKV2_AZURE_1",
+            "Data is encrypted at rest with Microsoft-managed keys; customer-managed keys "
+            "need a Key Vault key, which the Machine Learning spec does not configure.",
+        )
+        if not production:
+            skip_check(
+                self.storage,
+                "CKV_AZURE_206",
+                "Outside production the workspace storage is ZRS, chosen by the stage: "
+                "copies in three zones of one region; production uses GZRS.",
+            )
 
     def private_link_targets(self) -> list[PrivateLinkTarget]:
         """Return the private endpoints of the storage account, Key Vault and registry."""

@@ -8,6 +8,7 @@ from cdktf_cdktf_provider_azurerm.container_registry import (
 from cdktf_cdktf_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from constructs_ai._checkov import skip_check
 from constructs_ai._ids import set_logical_id
 from constructs_ai.identity import BuiltinRole, ManagedIdentity, grant_role
 from constructs_ai.naming import stable_suffix
@@ -27,7 +28,9 @@ class ContainerRegistry(Construct):
     """A registry with the admin user and anonymous pull off, so pulls use Entra ID roles.
 
     A Premium registry also has public network access off unless the spec turns
-    it on, and export off, so images leave only through pulls.
+    it on, and export off, so images leave only through pulls. It serves data from
+    a dedicated data endpoint, is zone redundant unless the spec says otherwise,
+    and deletes untagged manifests after the spec's retention period.
     """
 
     def __init__(
@@ -61,8 +64,37 @@ class ContainerRegistry(Construct):
             export_policy_enabled=(
                 False if premium and not spec.public_network_access_enabled else None
             ),
+            # Data endpoints, zone redundancy and retention exist on Premium only.
+            data_endpoint_enabled=True if premium else None,
+            zone_redundancy_enabled=spec.zone_redundant if premium else None,
+            retention_policy_in_days=spec.untagged_manifest_retention_days if premium else None,
         )
         set_logical_id(self.resource, "acr")
+        declare_registry_scan_suppressions(self.resource, field="container_registry")
+        self._declare_sku_suppressions(spec)
+
+    def _declare_sku_suppressions(self, spec: ContainerRegistrySpec) -> None:
+        if spec.sku is not RegistrySku.PREMIUM:
+            sku = f"container_registry.sku is {spec.sku.value}, chosen in the spec"
+            skip_check(
+                self.resource,
+                "CKV_AZURE_237",
+                f"Dedicated data endpoints need the Premium SKU, and {sku}.",
+            )
+            skip_check(
+                self.resource,
+                "CKV_AZURE_167",
+                f"The retention policy for untagged manifests needs the Premium SKU, and {sku}.",
+            )
+        if not spec.zone_redundant:
+            skip_check(
+                self.resource,
+                "CKV_AZURE_233",
+                "The registry is not zone redundant: container_registry."
+                f"zone_redundancy_enabled resolves to false for SKU {spec.sku.value}, chosen "
+                "in the spec. Zone redundancy needs Premium and a region with availability "
+                "zones.",
+            )
 
     @property
     def id(self) -> str:
@@ -89,3 +121,32 @@ class ContainerRegistry(Construct):
             target_key="acr",
             identity=identity,
         )
+
+
+def declare_registry_scan_suppressions(registry: AzureContainerRegistry, *, field: str) -> None:
+    """Suppress the registry checks that apply to no registry of this library.
+
+    `field` names what declares the registry, and the reasons quote it.
+    """
+    skip_check(
+        registry,
+        "CKV_AZURE_164",
+        "The check asks for Docker Content Trust, the only trust policy the registry "
+        "offers, which Azure Container Registry deprecated on 2025-03-31 and removes on "
+        "2028-03-31; sign images with Notation (Notary Project) and verify them at "
+        "deployment instead.",
+    )
+    skip_check(
+        registry,
+        "CKV_AZURE_165",
+        f"{field} declares a registry for the clusters in the environment's one region, "
+        "so a replica in another region would serve no deployment. Geo-replication is "
+        "not in the spec.",
+    )
+    skip_check(
+        registry,
+        "CKV_AZURE_166",
+        "Quarantine (a preview feature) keeps every pushed image unpullable until a "
+        "scanner marks it verified through the quarantine API; no such scanner is part "
+        "of the environment, so it would block every pull of a new image.",
+    )

@@ -111,16 +111,6 @@ class DataLake(Construct):
             "Data is encrypted at rest with Microsoft-managed keys; customer-managed keys "
             "need a Key Vault key, which the data lake spec does not configure.",
         )
-        access = (
-            "public network access is enabled by data_lake.public_network_access_enabled"
-            if spec.public_network_access_enabled
-            else "public network access is disabled"
-        )
-        skip_check(
-            self.resource,
-            "CKV2_AZURE_33",
-            f"The account has no private endpoint of its own, and {access}.",
-        )
         if spec.replication in SINGLE_REGION_REPLICATION:
             skip_check(
                 self.resource,

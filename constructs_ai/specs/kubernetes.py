@@ -448,6 +448,13 @@ class AksSpec(SpecModel):
     maintenance_window: MaintenanceWindowSpec = MaintenanceWindowSpec()
     """Weekly window for both upgrade channels. Default: `{"day_of_week": "Sunday",
     "start_time": "00:00", "duration_hours": 4, "utc_offset": "+00:00"}`."""
+    host_encryption_enabled: bool = True
+    """Encrypt the temp disks and the OS disk caches of every node at the VM host
+    (encryption at host), and the data flowing to storage. The subscription must have
+    the `EncryptionAtHost` feature of `Microsoft.Compute` registered (`az feature
+    register --namespace Microsoft.Compute --name EncryptionAtHost`), and every pool's
+    VM size must support it, or Azure rejects the pool. Changing it replaces the nodes
+    of every pool. Default: `true`."""
 
     @field_validator("authorized_ip_ranges")
     @classmethod
@@ -587,18 +594,44 @@ class ContainerRegistrySpec(SpecModel):
     public_network_access_enabled: bool = False
     """Accept pulls and pushes from public networks. Default: `false`, which needs
     Premium."""
+    zone_redundancy_enabled: bool | None = None
+    """Spread the registry over the region's availability zones. Needs Premium and a
+    region with availability zones. Changing it replaces the registry. Default: `null`,
+    meaning on for Premium and off for Basic and Standard."""
+    untagged_manifest_retention_days: Annotated[int, Field(ge=1, le=365)] = 7
+    """Days an untagged manifest is kept before Azure deletes it, 1-365. Azure offers the
+    retention policy on Premium only, so Basic and Standard registries keep untagged
+    manifests forever. Default: `7`."""
 
     @model_validator(mode="after")
-    def _check_public_access(self) -> ContainerRegistrySpec:
+    def _check_premium_features(self) -> ContainerRegistrySpec:
+        problems = []
         if self.sku is not RegistrySku.PREMIUM and not self.public_network_access_enabled:
-            raise violation(
+            problems.append(Problem(
                 "public_network_access_enabled",
-                False,
+                show(False),
                 f"requires the Premium SKU, because Azure cannot turn off public network "
                 f"access on a {self.sku.value} registry",
                 'Set sku to "Premium", or set public_network_access_enabled to true.',
-            )
+            ))
+        if self.sku is not RegistrySku.PREMIUM and self.zone_redundancy_enabled:
+            problems.append(Problem(
+                "zone_redundancy_enabled",
+                show(True),
+                f"requires the Premium SKU, because Azure offers zone redundancy on no "
+                f"{self.sku.value} registry",
+                'Set sku to "Premium", or remove zone_redundancy_enabled.',
+            ))
+        if problems:
+            raise rule_error(problems)
         return self
+
+    @property
+    def zone_redundant(self) -> bool:
+        """Return whether the registry is zone redundant, resolving the SKU default."""
+        if self.zone_redundancy_enabled is None:
+            return self.sku is RegistrySku.PREMIUM
+        return self.zone_redundancy_enabled
 
 
 def aks_problems(
