@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cdktf import TerraformElement, TerraformStack
+from cdktf import TerraformElement
 
 _INVALID = re.compile(r"[^a-z0-9_]")
 _REGISTRY_ATTRIBUTE = "_constructs_ai_logical_ids"
@@ -23,14 +23,16 @@ def logical_id(*parts: str) -> str:
 def set_logical_id(element: TerraformElement, *parts: str) -> str:
     """Give `element` the id built from `parts`; raise if the stack already uses it."""
     chosen = logical_id(*parts)
-    stack = TerraformStack.of(element)
-    taken: dict[str, str] = stack.__dict__.setdefault(_REGISTRY_ATTRIBUTE, {})
-    path = element.node.path
-    if chosen in taken and taken[chosen] != path:
+    # Every read of a construct property is a round trip to the jsii kernel, so
+    # the registry holds the elements and reads their paths only for the error.
+    stack = element.cdktf_stack
+    taken: dict[str, TerraformElement] = stack.__dict__.setdefault(_REGISTRY_ATTRIBUTE, {})
+    other = taken.get(chosen)
+    if other is not None and other is not element:
         raise ValueError(
-            f"logical id {chosen!r} of {path} is already used by {taken[chosen]}; "
-            "give one of the constructs another key"
+            f"logical id {chosen!r} of {element.node.path} is already used by "
+            f"{other.node.path}; give one of the constructs another key"
         )
-    taken[chosen] = path
+    taken[chosen] = element
     element.override_logical_id(chosen)
     return chosen

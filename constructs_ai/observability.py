@@ -264,9 +264,12 @@ class Monitoring(Construct):
         Safe to call more than once for the same resource: each setting and alert
         is created once, under an id derived from the resource's logical id.
         """
-        resource_type = resource.terraform_resource_type
-        target = resource.friendly_unique_id
+        resource_type = _resource_type(resource)
         support = DIAGNOSABLE_TYPES.get(resource_type)
+        rules = ALERT_RULES.get(resource_type, ())
+        if support is None and not rules:
+            return
+        target = resource.friendly_unique_id
         if support is not None:
             resource_id = resource.get_string_attribute("id")
             self._add_diagnostic_setting(
@@ -279,7 +282,7 @@ class Monitoring(Construct):
                     logs=True,
                     metric_category="Transaction",
                 )
-        for rule in ALERT_RULES.get(resource_type, ()):
+        for rule in rules:
             self._add_metric_alert(target, resource.get_string_attribute("id"), rule)
 
     def _add_diagnostic_setting(
@@ -363,3 +366,15 @@ class _CoverEveryResource:
         for construct in node.node.find_all():
             if isinstance(construct, TerraformResource):
                 self._monitoring.cover(construct)
+
+
+_RESOURCE_TYPES: dict[type, str] = {}
+"""Terraform resource type per binding class, read once per class from the kernel."""
+
+
+def _resource_type(resource: TerraformResource) -> str:
+    """Return the resource's Terraform type, asking the jsii kernel once per class."""
+    cls = type(resource)
+    if cls not in _RESOURCE_TYPES:
+        _RESOURCE_TYPES[cls] = resource.terraform_resource_type
+    return _RESOURCE_TYPES[cls]
