@@ -14,7 +14,7 @@ STACKS_DIR := cdktf.out/stacks
 
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: synth test lint check clean
+.PHONY: synth test lint check cdktf clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ check: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 
 test: $(VENV)/.installed node_modules/.installed
 	PATH="$(CURDIR)/$(VENV)/bin:$(NODE_BIN):$$PATH" $(PY) -m pytest
+
+# The pinned cdktf CLI on the bundled Node.js, for example `make cdktf ARGS="diff dev"`.
+# It runs `python main.py` (cdktf.json), so the virtual environment comes first on PATH.
+cdktf: $(VENV)/.installed node_modules/.installed
+	PATH="$(CURDIR)/$(VENV)/bin:$(NODE_BIN):$$PATH" node_modules/.bin/cdktf $(ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check constructs_ai apps tests benchmarks main.py

@@ -33,15 +33,28 @@ def _load_builtin(app_module: str) -> dict[str, EnvironmentSpec]:
     except ModuleNotFoundError as error:
         if error.name != app_module.split(".")[0]:
             raise
-        raise SystemExit(
-            f"error: apps package {app_module!r} not found in {Path.cwd()}. Run from the "
+        raise UsageError(
+            f"apps package {app_module!r} not found in {Path.cwd()}. Run from the "
             "project root or pass --app MODULE."
         ) from None
     except ValidationError as error:
         spec_error = SpecError(problems_from(error, EnvironmentSpec), f"{app_module} spec")
         raise _InvalidSpecs([spec_error]) from None
-    environments: dict[str, EnvironmentSpec] = module.ENVIRONMENTS
+    environments = getattr(module, "ENVIRONMENTS", None)
+    if not isinstance(environments, dict):
+        raise UsageError(
+            f"module {app_module!r} defines no ENVIRONMENTS mapping of name to EnvironmentSpec; "
+            "pass --app the package that does (default: apps)."
+        )
     return environments
+
+
+class UsageError(Exception):
+    """The command line asks for something that does not exist; exit code 2."""
+
+
+class SynthFailedError(Exception):
+    """Synth rejected the app after the specs were valid; exit code 1."""
 
 
 class _InvalidSpecs(Exception):
@@ -57,7 +70,7 @@ def _select_specs(args: argparse.Namespace) -> list[EnvironmentSpec]:
         for name in args.env or list(builtin):
             if name not in builtin:
                 known = ", ".join(builtin)
-                raise SystemExit(f"error: unknown environment {name!r}; built-in: {known}.")
+                raise UsageError(f"unknown environment {name!r}; built-in: {known}.")
             specs.append(builtin[name])
     for path in args.spec or []:
         try:
@@ -69,8 +82,8 @@ def _select_specs(args: argparse.Namespace) -> list[EnvironmentSpec]:
     names = [spec.name for spec in specs]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise SystemExit(
-            f"error: environment names must be unique in one synth; got {repeated} more than "
+        raise UsageError(
+            f"environment names must be unique in one synth; got {repeated} more than "
             "once. Rename the spec or drop the repeated --env/--spec."
         )
     return specs
@@ -82,13 +95,34 @@ def _print_errors(errors: Sequence[SpecError]) -> None:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from constructs_ai.synth import synth_to
+    from constructs_ai.synth import OutputFolderError, check_replaceable, synth_to
 
     specs = _select_specs(args)
-    out = synth_to(specs, args.out)
+    try:
+        check_replaceable(Path(args.out).resolve())
+    except OutputFolderError as error:
+        raise UsageError(str(error)) from None
+    try:
+        out = synth_to(specs, args.out)
+    except RuntimeError as error:
+        # Synth-time validations (the policy guard) fail inside the jsii kernel,
+        # which wraps their messages in a RuntimeError with a JavaScript stack.
+        raise SynthFailedError(_kernel_message(str(error))) from None
     for spec in specs:
         print(f"synthesized {spec.name}: {out / 'stacks' / spec.name / 'cdk.tf.json'}")
     return 0
+
+
+def _kernel_message(text: str) -> str:
+    """Return the lines of a jsii kernel error that describe the problem, without its stack."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("at ") or stripped.startswith("If you wish to ignore"):
+            continue
+        if stripped:
+            lines.append(stripped.removeprefix("Error: "))
+    return "\n  ".join(lines)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -147,14 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate", help="check a spec file and list every problem; exit 1 if any"
     )
-    validate.add_argument("--spec", required=True, metavar="FILE")
+    validate.add_argument("--spec", required=True, metavar="FILE", help="spec JSON file to check")
     validate.set_defaults(handler=_cmd_validate)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of EnvironmentSpec")
     schema.set_defaults(handler=_cmd_schema)
 
     export = commands.add_parser("export-spec", help="print a built-in environment's spec as JSON")
-    export.add_argument("--env", required=True, metavar="NAME")
+    export.add_argument(
+        "--env", required=True, metavar="NAME", help="built-in environment to print, such as dev"
+    )
     export.set_defaults(handler=_cmd_export_spec)
 
     for command in (synth, export):
@@ -189,6 +225,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _InvalidSpecs as invalid:
         _print_errors(invalid.errors)
         return EXIT_INVALID
+    except SynthFailedError as error:
+        print(f"error: synth failed; the previous output is unchanged:\n  {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     return code
 
 

@@ -146,7 +146,7 @@ def test_failed_synth_leaves_previous_output_intact(tmp_path: Path, synth_dir: P
 def test_synth_rejects_repeated_environment(tmp_path: Path) -> None:
     result = run("synth", "--env", "dev", "--env", "dev", "--out", str(tmp_path / "out"))
 
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "environment names must be unique" in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -202,3 +202,79 @@ def test_cdktf_cli_synth_matches_library_synth(tmp_path: Path, synth_dir: Path) 
     for environment in ENVIRONMENT_NAMES:
         relative = Path("stacks") / environment / "cdk.tf.json"
         assert filecmp.cmp(tmp_path / "out" / relative, synth_dir / relative, shallow=False)
+
+
+def test_synth_refuses_folder_of_other_files(tmp_path: Path) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("keep")
+
+    result = run("synth", "--env", "dev", "--out", str(folder))
+
+    assert result.returncode == 2
+    assert "holds files that a synth did not write" in result.stderr
+    assert (folder / "keep.txt").read_text() == "keep"
+
+
+def test_synth_refuses_current_folder(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("keep")
+    command = [sys.executable, "-m", "constructs_ai.cli", "synth", "--app", "apps", "--out", "."]
+
+    result = subprocess.run(
+        command,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+    assert result.returncode == 2
+    assert "contains the current folder" in result.stderr
+    assert (tmp_path / "keep.txt").exists()
+
+
+def test_synth_refuses_file_as_output(tmp_path: Path) -> None:
+    target = tmp_path / "dev.json"
+    target.write_text("{}")
+
+    result = run("synth", "--env", "dev", "--out", str(target))
+
+    assert result.returncode == 2
+    assert "is a file" in result.stderr
+    assert target.read_text() == "{}"
+
+
+def test_validate_reports_folder_as_spec(tmp_path: Path) -> None:
+    result = run("validate", "--spec", str(tmp_path))
+
+    assert result.returncode == 1
+    assert "spec file could not be read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_environment_is_usage_error(tmp_path: Path) -> None:
+    result = run("synth", "--env", "qa", "--out", str(tmp_path / "out"))
+
+    assert result.returncode == 2
+    assert "unknown environment 'qa'" in result.stderr
+
+
+def test_app_without_environments_is_usage_error() -> None:
+    result = run("export-spec", "--env", "dev", "--app", "json")
+
+    assert result.returncode == 2
+    assert "defines no ENVIRONMENTS mapping" in result.stderr
+
+
+def test_synth_time_policy_violation_has_no_traceback(tmp_path: Path) -> None:
+    data = spec_data("dev")
+    data["policy"]["name_prefixes"]["azurerm_resource_group"] = "xyz-"
+    bad = write_spec(tmp_path, "bad.json", data)
+
+    result = run("synth", "--spec", str(bad), "--out", str(tmp_path / "out"))
+
+    assert result.returncode == 1
+    assert 'must start with "xyz-"' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

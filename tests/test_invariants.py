@@ -139,3 +139,6 @@ def test_two_synths_are_byte_identical(builtin_specs, synth_dir: Path, tmp_path:
         first = (synth_dir / "stacks" / environment / "cdk.tf.json").read_bytes()
         second = (again / "stacks" / environment / "cdk.tf.json").read_bytes()
         assert first == second, environment
+    manifest = (synth_dir / "manifest.json").read_text()
+    assert manifest == (again / "manifest.json").read_text()
+    assert "stackTrace" not in manifest

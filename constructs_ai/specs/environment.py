@@ -328,6 +328,13 @@ class EnvironmentSpec(SpecModel):
         except FileNotFoundError:
             problem = Problem("", show(str(path)), "spec file not found", "Check the path.")
             raise SpecError([problem], str(path)) from None
+        except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            problem = Problem(
+                "", show(str(path)), f"spec file could not be read ({reason})",
+                "Pass the path of a JSON spec file.",
+            )
+            raise SpecError([problem], str(path)) from None
         except json.JSONDecodeError as error:
             problem = Problem(
                 f"line {error.lineno} column {error.colno}",
