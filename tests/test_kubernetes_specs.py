@@ -344,7 +344,8 @@ def test_authorized_range_of_whole_internet_is_rejected() -> None:
 
     with pytest.raises(
         SpecError,
-        match=r'aks\.authorized_ip_ranges\[1\] must not be the whole internet.*got "0\.0\.0\.0/0"',
+        match=r'aks\.authorized_ip_ranges\[1\] must not be the internet or broader than a /8.*'
+        r'got "0\.0\.0\.0/0"',
     ):
         load(data)
 

@@ -22,6 +22,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from constructs_ai.catalog import VmSize, vm_sizes
 from constructs_ai.errors import Problem, rule_error, show, violation
+from constructs_ai.specs._addresses import IPV4_WIDEST_PREFIX
 from constructs_ai.specs._base import SpecModel
 
 POOL_NAME_MAX = 12
@@ -435,7 +436,7 @@ class AksSpec(SpecModel):
     cluster. Default: `null`, meaning private in production and public elsewhere."""
     authorized_ip_ranges: list[ipaddress.IPv4Network] = []
     """Sources allowed to reach a public API server. Required for a public cluster; the
-    internet (`0.0.0.0/0`) is rejected. Default: `[]`."""
+    internet (`0.0.0.0/0`) and any range broader than a /8 are rejected. Default: `[]`."""
     admin_group_object_ids: list[uuid.UUID] = []
     """Entra ID groups with cluster admin rights. Default: `[]` (grant roles with Azure
     RBAC instead)."""
@@ -465,12 +466,12 @@ class AksSpec(SpecModel):
             Problem(
                 f"[{index}]",
                 show(str(cidr)),
-                "must not be the whole internet, because that leaves the API server open "
-                "to every address",
+                f"must not be the internet or broader than a /{IPV4_WIDEST_PREFIX}, because "
+                "that leaves the API server open to nearly every address",
                 "List the public CIDRs of your offices, VPN or CI runners.",
             )
             for index, cidr in enumerate(ranges)
-            if cidr.prefixlen == 0
+            if cidr.prefixlen < IPV4_WIDEST_PREFIX
         ]
         if problems:
             raise rule_error(problems)

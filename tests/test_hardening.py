@@ -1,0 +1,177 @@
+"""Rules added after a new-user review: each bad spec fails before synth with the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from constructs_ai.errors import SpecError
+from constructs_ai.specs import EnvironmentSpec
+from tests.factories import spec_data
+
+
+def load(data: dict[str, Any]) -> EnvironmentSpec:
+    return EnvironmentSpec.from_data(data)
+
+
+def _endpoint_rule(data: dict[str, Any]) -> dict[str, Any]:
+    rule: dict[str, Any] = data["network"]["subnets"]["endpoints"]["nsg_rules"][0]
+    return rule
+
+
+# Sources that are the internet in all but name.
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("0.0.0.0/1", r"is broader than a /8"),
+        ("128.0.0.0/1", r"is broader than a /8"),
+        ("0.0.0.0/0 ", r"is the internet"),
+        ("AzureCloud", r"is every public Azure address"),
+    ],
+)
+def test_ssh_source_near_internet_rejected(source: str, reason: str) -> None:
+    data = spec_data("dev")
+    data["network"]["ssh_source_cidrs"] = [source]
+
+    with pytest.raises(
+        SpecError,
+        match=rf'network\.ssh_source_cidrs\[0\] must not be the internet, but it {reason}.*'
+        rf'got "{source}"\. List the CIDRs',
+    ):
+        load(data)
+
+
+def test_ssh_source_with_spaces_is_rejected() -> None:
+    data = spec_data("dev")
+    data["network"]["ssh_source_cidrs"] = [" 203.0.113.0/28"]
+
+    with pytest.raises(
+        SpecError,
+        match=r'network\.ssh_source_cidrs\[0\] must not have spaces around it; '
+        r'got " 203\.0\.113\.0/28"\. Write "203\.0\.113\.0/28"\.',
+    ):
+        load(data)
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("0.0.0.0/1", r'"0\.0\.0\.0/1" is broader than a /8'),
+        ("::/0", r'"::/0" is broader than a /16'),
+        ("2001::/15", r'"2001::/15" is broader than a /16'),
+        ("AzureCloud", r'"AzureCloud" is every public Azure address'),
+        ("AzureCloud.WestEurope", r'"AzureCloud\.WestEurope" is every public Azure address'),
+    ],
+)
+def test_nsg_ssh_from_broad_source_rejected(source: str, reason: str) -> None:
+    data = spec_data("dev")
+    rule = _endpoint_rule(data)
+    rule["source_address_prefixes"] = ["10.0.0.0/24", source]
+    rule["destination_port_ranges"] = ["22"]
+
+    with pytest.raises(
+        SpecError,
+        match=r'network\.subnets\["endpoints"\]\.nsg_rules\[0\]\.source_address_prefixes '
+        rf"must not allow SSH \(port 22\) from the internet \({reason}.*List specific source",
+    ):
+        load(data)
+
+
+def test_nsg_rdp_from_padded_internet_rejected() -> None:
+    data = spec_data("dev")
+    rule = _endpoint_rule(data)
+    rule["source_address_prefixes"] = ["0.0.0.0/0 "]
+    rule["destination_port_ranges"] = ["3389"]
+
+    with pytest.raises(SpecError, match=r"must not have spaces around it"):
+        load(data)
+
+
+def test_nsg_rdp_from_internet_rejected() -> None:
+    data = spec_data("dev")
+    rule = _endpoint_rule(data)
+    rule["source_address_prefixes"] = ["0.0.0.0/0"]
+    rule["destination_port_ranges"] = ["3389"]
+
+    with pytest.raises(SpecError, match=r"must not allow RDP \(port 3389\) from the internet"):
+        load(data)
+
+
+def test_nsg_rule_with_padded_source_names_the_whitespace() -> None:
+    data = spec_data("dev")
+    _endpoint_rule(data)["source_address_prefixes"] = ["VirtualNetwork "]
+
+    with pytest.raises(
+        SpecError,
+        match=r'nsg_rules\[0\]\.source_address_prefixes\[0\] must not have spaces around it; '
+        r'got "VirtualNetwork "\. Write an address',
+    ):
+        load(data)
+
+
+def test_azure_cloud_may_reach_https() -> None:
+    data = spec_data("dev")
+    _endpoint_rule(data)["source_address_prefixes"] = ["AzureCloud"]
+
+    assert load(data).network.subnets["endpoints"].nsg_rules[0].source_address_prefixes == [
+        "AzureCloud"
+    ]
+
+
+def test_udp_rule_on_port_22_is_not_ssh() -> None:
+    data = spec_data("dev")
+    rule = _endpoint_rule(data)
+    rule["protocol"] = "Udp"
+    rule["source_address_prefixes"] = ["Internet"]
+    rule["destination_port_ranges"] = ["22"]
+
+    assert load(data).network.subnets["endpoints"].nsg_rules[0].protocol.value == "Udp"
+
+
+@pytest.mark.parametrize("field", ["source_address_prefixes", "destination_address_prefixes"])
+def test_nsg_invalid_address_rejected(field: str) -> None:
+    data = spec_data("dev")
+    _endpoint_rule(data)[field] = ["10.10.0.0/24", "not-an-ip"]
+
+    with pytest.raises(
+        SpecError,
+        match=rf'nsg_rules\[0\]\.{field}\[1\] must be an IPv4 or IPv6 address or CIDR, `\*`, '
+        r'or a service tag.*; got "not-an-ip"\. Write an address such as',
+    ):
+        load(data)
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["*", "10.1.2.3", "10.0.0.0/8", "2001:db8::/32", "VirtualNetwork", "AzureLoadBalancer",
+     "Storage.WestEurope"],
+)
+def test_nsg_rule_accepts_addresses_and_service_tags(prefix: str) -> None:
+    data = spec_data("dev")
+    _endpoint_rule(data)["destination_address_prefixes"] = [prefix]
+
+    assert load(data).network.subnets["endpoints"].nsg_rules[0].destination_address_prefixes == [
+        prefix
+    ]
+
+
+@pytest.mark.parametrize("cidr", ["0.0.0.0/1", "128.0.0.0/1", "0.0.0.0/7"])
+def test_api_range_broader_than_8_rejected(cidr: str) -> None:
+    data = spec_data("dev")
+    data["aks"]["authorized_ip_ranges"] = [cidr]
+
+    with pytest.raises(
+        SpecError,
+        match=r"aks\.authorized_ip_ranges\[0\] must not be the internet or broader than a /8, "
+        rf'because .*; got "{cidr}"\. List the public CIDRs',
+    ):
+        load(data)
+
+
+def test_api_server_range_with_spaces_is_rejected() -> None:
+    data = spec_data("dev")
+    data["aks"]["authorized_ip_ranges"] = ["0.0.0.0/0 "]
+
+    with pytest.raises(SpecError, match=r"aks\.authorized_ip_ranges\[0\] .*got \"0\.0\.0\.0/0 \""):
+        load(data)
