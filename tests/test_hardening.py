@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -174,4 +175,30 @@ def test_api_server_range_with_spaces_is_rejected() -> None:
     data["aks"]["authorized_ip_ranges"] = ["0.0.0.0/0 "]
 
     with pytest.raises(SpecError, match=r"aks\.authorized_ip_ranges\[0\] .*got \"0\.0\.0\.0/0 \""):
+        load(data)
+
+
+@pytest.mark.parametrize(
+    ("uri", "shown"),
+    [
+        ("https://user:s3cret@hooks.contoso.com/alerts", "https://***@hooks.contoso.com/alerts"),
+        ("http://user:s3cret@hooks.contoso.com/alerts", "http://***@hooks.contoso.com/alerts"),
+        ("https://s3cret@hooks.contoso.com/", "https://***@hooks.contoso.com/"),
+    ],
+)
+def test_webhook_credential_rejected_and_hidden(uri: str, shown: str) -> None:
+    data = spec_data("dev")
+    data["monitoring"]["action_group"]["webhook_receivers"]["incident-hook"]["uri"] = uri
+
+    with pytest.raises(SpecError) as caught:
+        load(data)
+
+    message = str(caught.value)
+    assert "s3cret" not in message
+    with pytest.raises(
+        SpecError,
+        match=r'webhook_receivers\["incident-hook"\]\.uri must not carry a credential in its '
+        rf'user info .*; got "{re.escape(shown)}"\. Remove the '
+        r"user:password@ part",
+    ):
         load(data)
