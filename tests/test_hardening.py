@@ -9,6 +9,7 @@ import pytest
 
 from constructs_ai.errors import SpecError
 from constructs_ai.specs import EnvironmentSpec
+from constructs_ai.specs.environment import REQUIRED_TAG_NAMES
 from tests.factories import spec_data
 
 
@@ -202,3 +203,78 @@ def test_webhook_credential_rejected_and_hidden(uri: str, shown: str) -> None:
         r"user:password@ part",
     ):
         load(data)
+
+
+def test_required_tag_names_match_tags() -> None:
+    assert tuple(load(spec_data("dev")).required_tags()) == REQUIRED_TAG_NAMES
+
+
+def test_tag_value_with_ampersand_accepted() -> None:
+    data = spec_data("dev")
+    data["tags"]["cost_center"] = "R&D"
+    data["tags"]["extra"] = {"team": "data/ml <core> 100%?"}
+
+    tags = load(data).all_tags()
+
+    assert tags["cost-center"] == "R&D"
+    assert tags["team"] == "data/ml <core> 100%?"
+
+
+def test_tag_value_over_256_rejected() -> None:
+    data = spec_data("dev")
+    data["tags"]["owner"] = "x" * 257
+
+    with pytest.raises(SpecError, match=r"tags\.owner string should have at most 256 characters"):
+        load(data)
+
+
+@pytest.mark.parametrize("name", ["team/ml", "a<b", "a>b", "50%", "R&D", "a\\b", "why?"])
+def test_tag_name_with_forbidden_character_rejected(name: str) -> None:
+    data = spec_data("dev")
+    data["tags"]["extra"] = {name: "x"}
+
+    with pytest.raises(SpecError, match=r"tags\.extra.* string should match pattern"):
+        load(data)
+
+
+@pytest.mark.parametrize("name", ["owner", "Environment", "COST-CENTER", "Managed-By"])
+def test_extra_tag_repeating_required_name_rejected(name: str) -> None:
+    data = spec_data("dev")
+    data["tags"]["extra"] = {name: "someone"}
+
+    with pytest.raises(
+        SpecError,
+        match=rf'tags\.extra\["{name}"\] must not be the required tag "{name.lower()}" in any '
+        rf'case, because Azure tag names are case-insensitive.*; got "{name}"\. Remove',
+    ):
+        load(data)
+
+
+def test_extra_tags_differing_in_case_rejected() -> None:
+    data = spec_data("dev")
+    data["tags"]["extra"] = {"team": "a", "Team": "b"}
+
+    with pytest.raises(
+        SpecError,
+        match=r'tags\.extra\["Team"\] must differ from "team" in more than case.*Keep one',
+    ):
+        load(data)
+
+
+def test_more_than_50_tags_rejected() -> None:
+    data = spec_data("dev")
+    data["tags"]["extra"] = {f"tag{index}": "x" for index in range(46)}
+
+    with pytest.raises(
+        SpecError,
+        match=r"tags\.extra must hold at most 45 tags, because with the 5 required tags every "
+        r"resource would carry 51, and Azure allows 50 per resource; got 46 tags\. Remove 1 ",
+    ):
+        load(data)
+
+
+def test_fifty_tags_accepted() -> None:
+    data = spec_data("dev")
+    data["tags"]["extra"] = {f"tag{index}": "x" for index in range(45)}
+
+    assert len(load(data).all_tags()) == 50
