@@ -278,3 +278,15 @@ def test_fifty_tags_accepted() -> None:
     data["tags"]["extra"] = {f"tag{index}": "x" for index in range(45)}
 
     assert len(load(data).all_tags()) == 50
+
+
+def test_endpoint_subnet_shared_with_aks_rejected() -> None:
+    data = spec_data("dev")
+    data["private_endpoints"]["subnet"] = data["aks"]["subnet"]
+
+    with pytest.raises(
+        SpecError,
+        match=r'private_endpoints\.subnet must be a dedicated subnet, but aks\.subnet uses it '
+        r'too; got "aks"\. Give the private endpoints their own subnet\.',
+    ):
+        load(data)
