@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from constructs_ai.errors import SpecError
+from constructs_ai.errors import SpecError, show
 from constructs_ai.specs import EnvironmentSpec
 from constructs_ai.specs.environment import REQUIRED_TAG_NAMES
 from tests.factories import spec_data
@@ -290,3 +290,60 @@ def test_endpoint_subnet_shared_with_aks_rejected() -> None:
         r'too; got "aks"\. Give the private endpoints their own subnet\.',
     ):
         load(data)
+
+
+def _chat_workload(data: dict[str, Any]) -> dict[str, Any]:
+    workload: dict[str, Any] = data["openai"]["deployments"]["chat"]["workload"]
+    return workload
+
+
+def test_standard_chat_without_max_tokens_rejected() -> None:
+    data = spec_data("dev")
+    del _chat_workload(data)["max_tokens"]
+
+    with pytest.raises(
+        SpecError,
+        match=r'openai\.deployments\["chat"\]\.workload\.max_tokens must be set for gpt-4o-mini '
+        r"on GlobalStandard when capacity is not given, because Azure's rate limiter counts "
+        r"max_tokens for every request.*; got null\. Set max_tokens to the value your clients "
+        r"send, or give a capacity of at least \d+\.$",
+    ):
+        load(data)
+
+
+def test_standard_chat_without_max_tokens_with_capacity_accepted() -> None:
+    data = spec_data("dev")
+    del _chat_workload(data)["max_tokens"]
+    data["openai"]["deployments"]["chat"]["capacity"] = 100
+
+    assert load(data).openai is not None
+
+
+@pytest.mark.parametrize("qps", [-1, "-1"])
+def test_workload_message_states_value_once(qps: Any) -> None:
+    data = spec_data("dev")
+    _chat_workload(data)["qps"] = qps
+
+    with pytest.raises(
+        SpecError,
+        match=r'openai\.deployments\["chat"\]\.workload\.qps must be greater than 0; got -1\. '
+        r"Give the average request rate at the busiest time\.$",
+    ):
+        load(data)
+
+
+def test_workload_cross_field_message_kept() -> None:
+    data = spec_data("dev")
+    _chat_workload(data)["rpm"] = "3"
+
+    with pytest.raises(
+        SpecError,
+        match=r'openai\.deployments\["chat"\]\.workload exactly one of qps and rpm must be set; '
+        r"got both\. Give the request rate either per second \(qps\) or per minute \(rpm\)\.$",
+    ):
+        load(data)
+
+
+@pytest.mark.parametrize(("value", "shown"), [(True, "true"), (False, "false"), (None, "null")])
+def test_show_writes_json_literals(value: Any, shown: str) -> None:
+    assert show(value) == shown
