@@ -302,6 +302,22 @@ class EnvironmentSpec(SpecModel):
                 "needs an Azure OpenAI account, but openai is not set",
                 'Add openai, or use kind "private_link_service".',
             )
+        if (
+            front_door is not None
+            and front_door.origin.kind is OriginKind.OPENAI
+            and not front_door.origin.private_link_enabled
+            and self.openai is not None
+        ):
+            # The library always turns the account's public network access off.
+            yield Problem(
+                "front_door.origin.private_link_enabled",
+                show(False),
+                "must be true when the origin is the OpenAI account, because the account has "
+                "public network access disabled, so Front Door could reach it only over "
+                "Private Link",
+                'Set front_door.origin.private_link_enabled to true with the '
+                '"Premium_AzureFrontDoor" sku.',
+            )
         if self.openai is not None and self.openai.custom_subdomain is None:
             problem = subdomain_problem("openai.custom_subdomain", self.openai_custom_subdomain)
             if problem is not None:
