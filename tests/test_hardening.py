@@ -347,3 +347,15 @@ def test_workload_cross_field_message_kept() -> None:
 @pytest.mark.parametrize(("value", "shown"), [(True, "true"), (False, "false"), (None, "null")])
 def test_show_writes_json_literals(value: Any, shown: str) -> None:
     assert show(value) == shown
+
+
+def test_foundry_duplicate_project_rejected() -> None:
+    data = spec_data("prod")
+    data["ai_foundry"] = {"projects": ["default", "chat", "default"]}
+
+    with pytest.raises(
+        SpecError,
+        match=r'ai_foundry\.projects must not list a project twice, but \["default"\] repeats.*'
+        r'; got \["default", "chat", "default"\]\. Remove the repeated names\.',
+    ):
+        load(data)
