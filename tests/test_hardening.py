@@ -359,3 +359,35 @@ def test_foundry_duplicate_project_rejected() -> None:
         r'; got \["default", "chat", "default"\]\. Remove the repeated names\.',
     ):
         load(data)
+
+
+def test_key_vault_name_without_policy_prefix_rejected() -> None:
+    data = spec_data("dev")
+    data["key_vault"]["name"] = "vault-mlp-dev"
+
+    with pytest.raises(
+        SpecError,
+        match=r'key_vault\.name must start with "kv-" '
+        r'\(policy\.name_prefixes\["azurerm_key_vault"\]\), because the policy checks every '
+        r'resource name at synth; got "vault-mlp-dev"\. Rename it to start with "kv-"',
+    ):
+        load(data)
+
+
+def test_key_vault_name_with_policy_prefix_accepted() -> None:
+    data = spec_data("dev")
+    data["key_vault"]["name"] = "kv-mlp-dev-custom"
+
+    assert load(data).key_vault_name == "kv-mlp-dev-custom"
+
+
+def test_openai_location_outside_policy_rejected() -> None:
+    data = spec_data("dev")
+    data["openai"]["location"] = "eastus2"
+
+    with pytest.raises(
+        SpecError,
+        match=r'openai\.location must be one of policy\.allowed_locations \["swedencentral"\]; '
+        r'got "eastus2"\. Deploy to an allowed region',
+    ):
+        load(data)

@@ -288,7 +288,21 @@ class EnvironmentSpec(SpecModel):
             sizes["aks.system_pool.vm_size"] = self.aks.system_pool.vm_size
             for key, pool in self.aks.gpu_pools.items():
                 sizes[f'aks.gpu_pools["{key}"].vm_size'] = pool.vm_size
-        yield from self.policy.spec_problems(self.location, sizes, self.all_tags())
+        locations = {"openai.location": self.openai.location} if self.openai else {}
+        yield from self.policy.spec_problems(
+            self.location,
+            sizes,
+            self.all_tags(),
+            other_locations=locations,
+            names_in_use=self.explicit_resource_names(),
+        )
+
+    def explicit_resource_names(self) -> dict[str, tuple[str, str]]:
+        """Return the resource names the spec gives explicitly: field -> (azurerm type, name)."""
+        names = {}
+        if self.key_vault is not None and self.key_vault.name is not None:
+            names["key_vault.name"] = ("azurerm_key_vault", self.key_vault.name)
+        return names
     def _ai_services_problems(self) -> Iterator[Problem]:
         front_door = self.front_door
         if (
