@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
@@ -391,3 +392,92 @@ def test_openai_location_outside_policy_rejected() -> None:
         r'got "eastus2"\. Deploy to an allowed region',
     ):
         load(data)
+
+
+def test_pod_cidr_fix_names_a_free_range() -> None:
+    data = spec_data("dev")
+    data["aks"]["pod_cidr"] = "10.10.0.0/16"
+
+    with pytest.raises(
+        SpecError,
+        match=r'aks\.pod_cidr must not overlap network\.address_space "10\.10\.0\.0/16".*'
+        r"Pick a range outside the VNet, the subnets and aks\.service_cidr, such as "
+        r'"10\.244\.0\.0/16"\.',
+    ):
+        load(data)
+
+
+def test_pod_cidr_fix_skips_taken_ranges() -> None:
+    data = spec_data("dev")
+    data["network"]["address_space"] = ["10.10.0.0/16", "10.244.0.0/16"]
+    data["aks"]["pod_cidr"] = "10.244.0.0/16"
+
+    with pytest.raises(SpecError, match=r'aks\.pod_cidr .*such as "10\.245\.0\.0/16"\.'):
+        load(data)
+
+
+def test_service_cidr_fix_avoids_pod_cidr() -> None:
+    data = spec_data("dev")
+    data["aks"]["pod_cidr"] = "172.16.0.0/16"
+    data["aks"]["service_cidr"] = "10.10.0.0/16"
+    data["aks"]["dns_service_ip"] = "10.10.0.10"
+
+    with pytest.raises(
+        SpecError,
+        match=r'aks\.service_cidr must not overlap network\.address_space .*aks\.pod_cidr, such '
+        r'as "172\.17\.0\.0/16"\.',
+    ):
+        load(data)
+
+
+def test_repeated_zone_rejected() -> None:
+    data = spec_data("dev")
+    data["aks"]["system_pool"]["zones"] = ["1", "1"]
+
+    with pytest.raises(
+        SpecError,
+        match=r'aks\.system_pool\.zones must not list a zone twice, but \["1"\] repeats; '
+        r'got \["1", "1"\]\. List each zone once',
+    ):
+        load(data)
+
+
+def _key_with_type(key_type: str) -> str:
+    fields = [key_type.encode(), bytes(32)]
+    if key_type == "ssh-rsa":
+        fields = [key_type.encode(), b"\x01\x00\x01", bytes(256)]
+    blob = b"".join(len(field).to_bytes(4, "big") + field for field in fields)
+    return base64.b64encode(blob).decode()
+
+
+@pytest.mark.parametrize(
+    ("key", "found"),
+    [
+        (f"ssh-rsa {_key_with_type('ssh-ed25519')} me", "contains a ssh-ed25519 key"),
+        (f"ssh-ed25519 {_key_with_type('ssh-rsa')} me", "contains a ssh-rsa key"),
+        (
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFjPkRDoh1KrpCfcCLsUFwDQbMUPsxWyFZvDRhFz",
+            "does not decode to a complete key",
+        ),
+        ("ssh-rsa AAAA", "does not decode"),
+    ],
+)
+def test_ssh_key_with_wrong_body_rejected(key: str, found: str) -> None:
+    data = spec_data("dev")
+    data["gpu_vm"]["ssh_public_key"] = key
+    key_type = key.split(" ")[0]
+
+    with pytest.raises(
+        SpecError,
+        match=rf"gpu_vm\.ssh_public_key must be an {key_type} key, but its base64 body {found}.*"
+        r"Paste the whole line of the \.pub file unchanged",
+    ):
+        load(data)
+
+
+@pytest.mark.parametrize("key_type", ["ssh-rsa", "ssh-ed25519"])
+def test_ssh_key_with_matching_body_accepted(key_type: str) -> None:
+    data = spec_data("dev")
+    data["gpu_vm"]["ssh_public_key"] = f"{key_type} {_key_with_type(key_type)} me"
+
+    assert load(data).gpu_vm is not None
