@@ -584,11 +584,11 @@ class AksSpec(SpecModel):
             service.broadcast_address: ("the broadcast address", "no host can use it"),
         }
         if address in reserved:
-            what, why = reserved[address]
+            position, reason = reserved[address]
             yield Problem(
                 "dns_service_ip",
                 show(str(address)),
-                f"must not be {what} of service_cidr {show(str(service))}, because {why}",
+                f"must not be {position} of service_cidr {show(str(service))}, because {reason}",
                 suggestion,
             )
 
