@@ -6,6 +6,7 @@ instead, so that a failed synth reads like a review comment.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -36,6 +37,11 @@ def show(value: Any) -> str:
     """Render a value for an error message the way it is written in a spec."""
     if isinstance(value, str):
         return f'"{value}"'
+    # JSON spellings, because specs are written in JSON.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
     if isinstance(value, (list, tuple, set, frozenset)):
         return "[" + ", ".join(show(item) for item in value) + "]"
     return str(value)
@@ -101,8 +107,19 @@ def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Proble
         rule = item["msg"][0].lower() + item["msg"][1:]
         if rule.startswith("value error, "):
             rule = rule.removeprefix("value error, ")
+            stated = _STATED.match(rule)
+            if stated is not None:
+                # The message already gives value and fix, so keep them rather than add
+                # a second "; got ...", and drop the field name the path already shows.
+                name = str(item["loc"][-1]) if item["loc"] else ""
+                rule = stated["rule"].removeprefix(f"{name} ")
+                value, fix = stated["value"], stated["fix"]
         problems.append(Problem(path, value, rule, fix))
     return problems
+
+
+# A message written as "<rule>; got <value>. <fix>", the form `Problem` renders.
+_STATED = re.compile(r"^(?P<rule>.+?); got (?P<value>.+?)\. (?P<fix>.+)$", re.DOTALL)
 
 
 def _join(path: str, field: str) -> str:

@@ -104,18 +104,26 @@ def test_standard_with_private_link_origin_rejected() -> None:
     assert problem.value == '"Standard_AzureFrontDoor"'
 
 
-def test_standard_with_public_origin_accepted(synth_spec) -> None:  # type: ignore[no-untyped-def]
+def test_public_openai_origin_rejected() -> None:
     data = spec_data("staging")
     data["front_door"]["sku"] = "Standard_AzureFrontDoor"
     data["front_door"]["origin"]["private_link_enabled"] = False
 
-    stack = synth_spec(EnvironmentSpec.from_data(data))
+    error = spec_error(
+        data,
+        match=r"front_door\.origin\.private_link_enabled must be true when the origin is the "
+        r"OpenAI account, because the account has public network access disabled.*; got "
+        r"false\. Set front_door\.origin\.private_link_enabled to true",
+    )
 
-    waf = resources_of(stack, "azurerm_cdn_frontdoor_firewall_policy")["afd_waf"]
-    origin = resources_of(stack, "azurerm_cdn_frontdoor_origin")["afd_origin"]
-    assert "managed_rule" not in waf
-    assert "private_link" not in origin
-    assert "front_door_private_link_approval" not in stack["output"]
+    assert len(error.problems) == 1
+
+
+def test_standard_tier_fix_for_openai_needs_premium() -> None:
+    data = spec_data("prod")
+    data["front_door"]["sku"] = "Standard_AzureFrontDoor"
+
+    spec_error(data, match=r'Use "Premium_AzureFrontDoor", because the OpenAI origin needs')
 
 
 def test_openai_origin_without_account_rejected() -> None:

@@ -305,9 +305,13 @@ def test_dns_service_ip_outside_service_cidr_is_rejected() -> None:
 @pytest.mark.parametrize(
     ("address", "reason"),
     [
-        ("172.16.0.0", "the network address"),
-        ("172.16.0.1", "the first address, which kubernetes.default.svc uses"),
-        ("172.16.255.255", "the broadcast address"),
+        ("172.16.0.0", 'the network address of service_cidr "172.16.0.0/16", because no host'),
+        (
+            "172.16.0.1",
+            'the first host address of service_cidr "172.16.0.0/16", because Kubernetes gives '
+            "it to the API service kubernetes.default.svc",
+        ),
+        ("172.16.255.255", 'the broadcast address of service_cidr "172.16.0.0/16", because'),
     ],
 )
 def test_dns_service_ip_on_reserved_address_is_rejected(address: str, reason: str) -> None:
@@ -344,7 +348,8 @@ def test_authorized_range_of_whole_internet_is_rejected() -> None:
 
     with pytest.raises(
         SpecError,
-        match=r'aks\.authorized_ip_ranges\[1\] must not be the whole internet.*got "0\.0\.0\.0/0"',
+        match=r'aks\.authorized_ip_ranges\[1\] must not be the internet or broader than a /8.*'
+        r'got "0\.0\.0\.0/0"',
     ):
         load(data)
 

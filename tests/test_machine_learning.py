@@ -120,7 +120,7 @@ def test_workspace_on_hns_storage_rejected() -> None:
 
     (problem,) = error.problems
     assert problem.field == "machine_learning.storage_hierarchical_namespace_enabled"
-    assert problem.value == "True"
+    assert problem.value == "true"
     assert "register the data lake as a datastore" in problem.fix
 
 

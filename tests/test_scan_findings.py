@@ -51,7 +51,7 @@ def test_zone_redundancy_below_premium_is_rejected(sku: str) -> None:
     with pytest.raises(
         ValidationError,
         match=rf"zone_redundancy_enabled requires the Premium SKU, because Azure offers zone "
-        rf"redundancy on no {sku} registry; got True",
+        rf"redundancy on no {sku} registry; got true",
     ):
         ContainerRegistrySpec(
             sku=sku, public_network_access_enabled=True, zone_redundancy_enabled=True

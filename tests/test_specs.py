@@ -367,9 +367,9 @@ def test_spec_json_round_trip_is_lossless(builtin_specs) -> None:  # type: ignor
         assert again.to_json() == spec.to_json()
 
 
-def test_required_tags_win_over_extra_tags() -> None:
+def test_extra_tags_join_required_tags() -> None:
     data = spec_data("dev")
-    data["tags"]["extra"] = {"environment": "sandbox", "team": "vision"}
+    data["tags"]["extra"] = {"team": "vision"}
 
     spec = EnvironmentSpec.from_data(data)
 

@@ -117,11 +117,16 @@ def _private_endpoint_problems(spec: EnvironmentSpec) -> Iterator[Problem]:
             "Azure does not allow private endpoints in a delegated subnet",
             "Point private_endpoints.subnet at a subnet without delegation.",
         )
+    sharing = []
     if spec.gpu_vm is not None and spec.gpu_vm.subnet == endpoints.subnet:
+        sharing.append("gpu_vm.subnet")
+    if spec.aks is not None and spec.aks.subnet == endpoints.subnet:
+        sharing.append("aks.subnet")
+    for other in sharing:
         yield Problem(
             "private_endpoints.subnet",
             show(endpoints.subnet),
-            "must be a dedicated subnet, but gpu_vm.subnet uses it too",
+            f"must be a dedicated subnet, but {other} uses it too",
             "Give the private endpoints their own subnet.",
         )
     missing = endpoints.missing_zone_ids(zones)

@@ -394,6 +394,7 @@ class OpenAiSpec(SpecModel):
                     table=table,
                 )
             except CapacityError as error:
+                plans[name] = None
                 field = "capacity" if deployment.capacity is not None else "workload"
                 problems.append(
                     Problem(
@@ -401,6 +402,24 @@ class OpenAiSpec(SpecModel):
                         show(deployment.capacity if field == "capacity" else deployment.model),
                         "cannot be planned",
                         str(error),
+                    )
+                )
+                continue
+            plan = plans[name]
+            if plan is not None and plan.capacity is None:
+                field = f'deployments["{name}"].workload.max_tokens'
+                bound = getattr(plan, "capacity_lower_bound", None)
+                at_least = f" of at least {bound}" if bound is not None else ""
+                problems.append(
+                    Problem(
+                        field,
+                        show(None),
+                        f"must be set for {deployment.model} on "
+                        f"{deployment.deployment_type.value} when capacity is not given, "
+                        "because Azure's rate limiter counts max_tokens for every request, "
+                        "so the planner cannot size the deployment without it",
+                        "Set max_tokens to the value your clients send, or give a "
+                        f"capacity{at_least}.",
                     )
                 )
         return plans, problems

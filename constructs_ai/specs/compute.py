@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from typing import Annotated, Literal
 
@@ -49,6 +51,38 @@ RESERVED_ADMIN_NAMES = frozenset(
 )
 """Admin user names Azure rejects for Linux VMs."""
 
+_KEY_FIELDS = {"ssh-rsa": 3, "ssh-ed25519": 2}
+"""Fields of each key type's body: the type, then e and n (RSA) or the public key (Ed25519)."""
+
+ED25519_KEY_BYTES = 32
+
+
+def _key_body_problem(key_type: str, body: str) -> str | None:
+    """Return why an OpenSSH public key body does not hold a `key_type` key, or None.
+
+    The body is base64 of length-prefixed strings (4 big-endian bytes, then the
+    bytes), the first of which names the key type (RFC 4253, section 6.6).
+    """
+    try:
+        blob = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        return "does not decode"
+    fields = []
+    while blob:
+        length = int.from_bytes(blob[:4], "big")
+        if len(blob) < 4 + length:
+            return "does not decode to a complete key"
+        fields.append(blob[4 : 4 + length])
+        blob = blob[4 + length :]
+    if not fields or fields[0] != key_type.encode():
+        named = fields[0].decode("ascii", "replace") if fields else "no"
+        return f"contains a {named} key"
+    complete = len(fields) == _KEY_FIELDS[key_type] and (
+        key_type != "ssh-ed25519" or len(fields[1]) == ED25519_KEY_BYTES
+    )
+    return None if complete else "does not decode to a complete key"
+
+
 _SSH_KEY = re.compile(r"^(ssh-rsa|ssh-ed25519) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$")
 
 
@@ -89,7 +123,8 @@ class GpuVmSpec(SpecModel):
     """VM size from the GPU catalog, such as `Standard_NC4as_T4_v3`. Changing it resizes
     the VM, which restarts it."""
     ssh_public_key: Annotated[str, Field(min_length=1)]
-    """OpenSSH public key (`ssh-rsa` or `ssh-ed25519`). Password authentication is
+    """OpenSSH public key (`ssh-rsa` or `ssh-ed25519`), as one line of a `.pub` file; its
+    base64 body must decode to a key of the named type. Password authentication is
     always disabled."""
     subnet: str = "compute"
     """Key of the subnet in `network.subnets` for the NIC. Default: `"compute"`."""
@@ -140,7 +175,19 @@ class GpuVmSpec(SpecModel):
                 "must be an OpenSSH public key starting with ssh-rsa or ssh-ed25519",
                 "Paste the contents of a .pub file, never a private key.",
             )
-        return key.strip()
+        key = key.strip()
+        key_type, body = key.split(" ")[:2]
+        found = _key_body_problem(key_type, body)
+        if found is not None:
+            raise violation(
+                "",
+                key[:24] + ("..." if len(key) > 24 else ""),
+                f"must be an {key_type} key, but its base64 body {found}, so the key is damaged "
+                "or its type prefix was changed",
+                "Paste the whole line of the .pub file unchanged, such as the output of "
+                "`cat ~/.ssh/id_ed25519.pub`.",
+            )
+        return key
 
     @model_validator(mode="after")
     def _check_secure_boot(self) -> GpuVmSpec:

@@ -38,14 +38,18 @@ from constructs_ai.specs.kubernetes import (
 from constructs_ai.specs.machine_learning import AiFoundrySpec, MachineLearningSpec
 from constructs_ai.specs.network import NetworkSpec
 from constructs_ai.specs.observability import MonitoringSpec
-from constructs_ai.specs.policy import PolicySpec
+from constructs_ai.specs.policy import PolicySpec, TagName
 from constructs_ai.specs.private_endpoints import PrivateEndpointsSpec
 from constructs_ai.specs.storage import DataLakeSpec
 
-TagValue = Annotated[
-    str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^<>%&\\?/]*$")
-]
-"""Azure tag value: 1-256 characters without `<`, `>`, `%`, `&`, `\\`, `?` or `/`."""
+TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+"""Azure tag value: 1-256 characters. Unlike tag names, values may contain any character."""
+
+REQUIRED_TAG_NAMES = ("environment", "workload", "owner", "cost-center", "managed-by")
+"""Names of the tags the library writes on every taggable resource."""
+
+TAGS_PER_RESOURCE_MAX = 50
+"""Azure allows at most 50 tags on one resource."""
 
 StateKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,1023}$")]
 """Blob name of a Terraform state file."""
@@ -68,8 +72,50 @@ class TagsSpec(SpecModel):
     """Team or person accountable for the environment, such as `ml-platform@contoso.com`."""
     cost_center: TagValue
     """Cost center the spend is charged to."""
-    extra: dict[Annotated[str, StringConstraints(min_length=1, max_length=512)], TagValue] = {}
-    """Additional tags. They cannot replace the required ones. Default: `{}`."""
+    extra: dict[TagName, TagValue] = {}
+    """Additional tags. Names are 1-512 characters without `<`, `>`, `%`, `&`, `\\`, `?`
+    or `/`, and must not repeat a required tag name in any case (Azure tag names are
+    case-insensitive). With the 5 required tags, at most 50 tags in all. Default: `{}`."""
+
+    @model_validator(mode="after")
+    def _check_extra(self) -> TagsSpec:
+        problems = list(self._extra_name_problems())
+        total = len(REQUIRED_TAG_NAMES) + len(self.extra)
+        if total > TAGS_PER_RESOURCE_MAX:
+            problems.append(Problem(
+                "extra",
+                f"{len(self.extra)} tags",
+                f"must hold at most {TAGS_PER_RESOURCE_MAX - len(REQUIRED_TAG_NAMES)} tags, "
+                f"because with the {len(REQUIRED_TAG_NAMES)} required tags every resource "
+                f"would carry {total}, and Azure allows {TAGS_PER_RESOURCE_MAX} per resource",
+                f"Remove {total - TAGS_PER_RESOURCE_MAX} of the extra tags.",
+            ))
+        if problems:
+            raise rule_error(problems)
+        return self
+
+    def _extra_name_problems(self) -> Iterator[Problem]:
+        seen: dict[str, str] = {}
+        for name in self.extra:
+            folded = name.casefold()
+            field = f"extra[{show(name)}]"
+            if folded in REQUIRED_TAG_NAMES:
+                yield Problem(
+                    field,
+                    show(name),
+                    f'must not be the required tag "{folded}" in any case, because Azure tag '
+                    "names are case-insensitive and the library sets that tag itself",
+                    f'Remove "{name}" from tags.extra, or rename it.',
+                )
+            elif folded in seen:
+                yield Problem(
+                    field,
+                    show(name),
+                    f"must differ from {show(seen[folded])} in more than case, because Azure "
+                    "tag names are case-insensitive",
+                    "Keep one of the two tags.",
+                )
+            seen.setdefault(folded, name)
 
 
 class StateBackendSpec(SpecModel):
@@ -242,7 +288,21 @@ class EnvironmentSpec(SpecModel):
             sizes["aks.system_pool.vm_size"] = self.aks.system_pool.vm_size
             for key, pool in self.aks.gpu_pools.items():
                 sizes[f'aks.gpu_pools["{key}"].vm_size'] = pool.vm_size
-        yield from self.policy.spec_problems(self.location, sizes, self.all_tags())
+        locations = {"openai.location": self.openai.location} if self.openai else {}
+        yield from self.policy.spec_problems(
+            self.location,
+            sizes,
+            self.all_tags(),
+            other_locations=locations,
+            names_in_use=self.explicit_resource_names(),
+        )
+
+    def explicit_resource_names(self) -> dict[str, tuple[str, str]]:
+        """Return the resource names the spec gives explicitly: field -> (azurerm type, name)."""
+        names = {}
+        if self.key_vault is not None and self.key_vault.name is not None:
+            names["key_vault.name"] = ("azurerm_key_vault", self.key_vault.name)
+        return names
     def _ai_services_problems(self) -> Iterator[Problem]:
         front_door = self.front_door
         if (
@@ -255,6 +315,22 @@ class EnvironmentSpec(SpecModel):
                 show(front_door.origin.kind.value),
                 "needs an Azure OpenAI account, but openai is not set",
                 'Add openai, or use kind "private_link_service".',
+            )
+        if (
+            front_door is not None
+            and front_door.origin.kind is OriginKind.OPENAI
+            and not front_door.origin.private_link_enabled
+            and self.openai is not None
+        ):
+            # The library always turns the account's public network access off.
+            yield Problem(
+                "front_door.origin.private_link_enabled",
+                show(False),
+                "must be true when the origin is the OpenAI account, because the account has "
+                "public network access disabled, so Front Door could reach it only over "
+                "Private Link",
+                'Set front_door.origin.private_link_enabled to true with the '
+                '"Premium_AzureFrontDoor" sku.',
             )
         if self.openai is not None and self.openai.custom_subdomain is None:
             problem = subdomain_problem("openai.custom_subdomain", self.openai_custom_subdomain)
@@ -294,7 +370,7 @@ class EnvironmentSpec(SpecModel):
         return self.backend.key or f"{self.workload}/{self.name}.tfstate"
 
     def required_tags(self) -> dict[str, str]:
-        """Return the tags every taggable resource carries."""
+        """Return the tags every taggable resource carries; `REQUIRED_TAG_NAMES` lists them."""
         return {
             "environment": self.name,
             "workload": self.workload,

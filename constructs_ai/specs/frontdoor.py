@@ -118,9 +118,17 @@ class FrontDoorSpec(SpecModel):
                         "must be Premium_AzureFrontDoor when origin.private_link_enabled is "
                         "true, because only Front Door Premium connects to origins over "
                         "Private Link",
-                        'Use "Premium_AzureFrontDoor", or set origin.private_link_enabled '
-                        "to false for a public origin.",
+                        self._standard_tier_fix(),
                     )
                 ]
             )
         return self
+
+    def _standard_tier_fix(self) -> str:
+        if self.origin.kind is OriginKind.OPENAI:
+            # The OpenAI account accepts no public traffic, so a public origin cannot work.
+            return 'Use "Premium_AzureFrontDoor", because the OpenAI origin needs Private Link.'
+        return (
+            'Use "Premium_AzureFrontDoor", or set origin.private_link_enabled to false for a '
+            "public origin."
+        )

@@ -22,6 +22,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from constructs_ai.catalog import VmSize, vm_sizes
 from constructs_ai.errors import Problem, rule_error, show, violation
+from constructs_ai.specs._addresses import IPV4_WIDEST_PREFIX
 from constructs_ai.specs._base import SpecModel
 
 POOL_NAME_MAX = 12
@@ -51,6 +52,28 @@ RESERVED_SERVICE_RANGES = tuple(
 
 SERVICE_CIDR_MIN_PREFIX = 13
 """Azure requires the service CIDR to be smaller than a /12."""
+
+POD_CIDR_CANDIDATES = tuple(
+    ipaddress.IPv4Network(cidr)
+    for cidr in ("10.244.0.0/16", *(f"10.{b}.0.0/16" for b in range(245, 256)),
+                 "192.168.0.0/16", *(f"172.{b}.0.0/16" for b in range(16, 30)))
+)
+"""Private /16 ranges to suggest for pods, the AKS overlay default `10.244.0.0/16` first."""
+
+SERVICE_CIDR_CANDIDATES = tuple(
+    ipaddress.IPv4Network(f"172.{b}.0.0/16") for b in range(16, 30)
+) + tuple(ipaddress.IPv4Network(f"10.{b}.0.0/16") for b in range(0, 256))
+"""Private /16 ranges to suggest for services, outside the ranges AKS reserves."""
+
+
+def first_free_range(
+    candidates: Sequence[ipaddress.IPv4Network], taken: Sequence[ipaddress.IPv4Network]
+) -> ipaddress.IPv4Network | None:
+    """Return the first candidate that overlaps none of `taken`, or None."""
+    for candidate in candidates:
+        if not any(candidate.overlaps(net) for net in taken):
+            return candidate
+    return None
 
 
 VcpuQuotas = dict[Annotated[str, StringConstraints(min_length=1)], Annotated[int, Field(ge=0)]]
@@ -231,7 +254,7 @@ class NodePoolSpec(SpecModel):
     max_count: Annotated[int, Field(ge=0, le=1000)]
     """Maximum node count the cluster autoscaler creates, at least 1."""
     zones: list[Zone] = []
-    """Availability zones to spread nodes over. Changing it forces a new pool.
+    """Availability zones to spread nodes over, each listed once. Changing it forces a new pool.
     Default: `[]` (regional)."""
     os_disk_size_gb: Annotated[int, Field(ge=30, le=2048)] = 128
     """OS disk size in GiB, 30-2048. Changing it forces a new pool. Default: `128`."""
@@ -249,6 +272,14 @@ class NodePoolSpec(SpecModel):
     def _check_pool(self) -> NodePoolSpec:
         problems = list(self._autoscaler_problems())
         problems.extend(self._os_disk_problems())
+        repeated = sorted({zone for zone in self.zones if self.zones.count(zone) > 1})
+        if repeated:
+            problems.append(Problem(
+                "zones",
+                show(self.zones),
+                f"must not list a zone twice, but {show(repeated)} repeats",
+                "List each zone once, such as [\"1\", \"2\", \"3\"].",
+            ))
         if problems:
             raise rule_error(problems)
         return self
@@ -435,7 +466,7 @@ class AksSpec(SpecModel):
     cluster. Default: `null`, meaning private in production and public elsewhere."""
     authorized_ip_ranges: list[ipaddress.IPv4Network] = []
     """Sources allowed to reach a public API server. Required for a public cluster; the
-    internet (`0.0.0.0/0`) is rejected. Default: `[]`."""
+    internet (`0.0.0.0/0`) and any range broader than a /8 are rejected. Default: `[]`."""
     admin_group_object_ids: list[uuid.UUID] = []
     """Entra ID groups with cluster admin rights. Default: `[]` (grant roles with Azure
     RBAC instead)."""
@@ -465,12 +496,12 @@ class AksSpec(SpecModel):
             Problem(
                 f"[{index}]",
                 show(str(cidr)),
-                "must not be the whole internet, because that leaves the API server open "
-                "to every address",
+                f"must not be the internet or broader than a /{IPV4_WIDEST_PREFIX}, because "
+                "that leaves the API server open to nearly every address",
                 "List the public CIDRs of your offices, VPN or CI runners.",
             )
             for index, cidr in enumerate(ranges)
-            if cidr.prefixlen == 0
+            if cidr.prefixlen < IPV4_WIDEST_PREFIX
         ]
         if problems:
             raise rule_error(problems)
@@ -545,15 +576,19 @@ class AksSpec(SpecModel):
         # Kubernetes gives the first address to the API service
         # (kubernetes.default.svc), and no host can use the network or broadcast address.
         reserved = {
-            service.network_address: "the network address",
-            service.network_address + 1: "the first address, which kubernetes.default.svc uses",
-            service.broadcast_address: "the broadcast address",
+            service.network_address: ("the network address", "no host can use it"),
+            service.network_address + 1: (
+                "the first host address",
+                "Kubernetes gives it to the API service kubernetes.default.svc",
+            ),
+            service.broadcast_address: ("the broadcast address", "no host can use it"),
         }
         if address in reserved:
+            position, reason = reserved[address]
             yield Problem(
                 "dns_service_ip",
                 show(str(address)),
-                f"must not be {reserved[address]} of service_cidr {show(str(service))}",
+                f"must not be {position} of service_cidr {show(str(service))}, because {reason}",
                 suggestion,
             )
 
@@ -651,16 +686,25 @@ def aks_problems(
         )
     named = [("network.address_space", net) for net in address_space]
     named += [(f'network.subnets["{key}"].cidr', cidr) for key, cidr in subnets.items()]
-    for field, cidr in (("aks.service_cidr", aks.service_cidr), ("aks.pod_cidr", aks.pod_cidr)):
-        for other_field, other in named:
-            if cidr.overlaps(other):
-                yield Problem(
-                    field,
-                    show(str(cidr)),
-                    f"must not overlap {other_field} {show(str(other))}, because AKS routes "
-                    "that range inside the cluster",
-                    "Pick a range outside the VNet, such as \"172.16.0.0/16\" for services.",
-                )
+    vnet = [net for _, net in named]
+    ranges = (
+        ("aks.service_cidr", aks.service_cidr, aks.pod_cidr, "pod_cidr", SERVICE_CIDR_CANDIDATES),
+        ("aks.pod_cidr", aks.pod_cidr, aks.service_cidr, "service_cidr", POD_CIDR_CANDIDATES),
+    )
+    for field, cidr, sibling, sibling_name, candidates in ranges:
+        clashes = [(name, net) for name, net in named if cidr.overlaps(net)]
+        if not clashes:
+            continue
+        free = first_free_range(candidates, [*vnet, sibling, *RESERVED_SERVICE_RANGES])
+        example = f', such as "{free}"' if free is not None else ""
+        for other_field, other in clashes:
+            yield Problem(
+                field,
+                show(str(cidr)),
+                f"must not overlap {other_field} {show(str(other))}, because AKS routes "
+                "that range inside the cluster",
+                f"Pick a range outside the VNet, the subnets and aks.{sibling_name}{example}.",
+            )
     if not aks.private_cluster(production=production) and not aks.authorized_ip_ranges:
         yield Problem(
             "aks.authorized_ip_ranges",

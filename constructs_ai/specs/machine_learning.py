@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from constructs_ai.errors import violation
+from constructs_ai.errors import show, violation
 from constructs_ai.specs._base import SpecModel
 from constructs_ai.specs.compute import check_gpu_size
 
@@ -88,3 +88,16 @@ class AiFoundrySpec(SpecModel):
 
     projects: Annotated[list[ProjectName], Field(min_length=1)] = ["default"]
     """Projects to create under the hub. Default: `["default"]`."""
+
+    @model_validator(mode="after")
+    def _check_unique_projects(self) -> AiFoundrySpec:
+        repeated = sorted({name for name in self.projects if self.projects.count(name) > 1})
+        if repeated:
+            raise violation(
+                "projects",
+                self.projects,
+                f"must not list a project twice, but {show(repeated)} repeats, and each "
+                "project becomes one workspace named after it",
+                "Remove the repeated names.",
+            )
+        return self

@@ -10,15 +10,17 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from constructs_ai.errors import Problem, rule_error, show, violation
+from constructs_ai.specs._addresses import INTERNET_REASON, internet_reason, prefix_problem
+from constructs_ai.specs._addresses import INTERNET_SOURCES as INTERNET_SOURCES
 from constructs_ai.specs._base import SpecModel
 
 SubnetKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{0,15}$")]
 """Subnet key: 1-16 lowercase letters or digits; it becomes part of names and addresses."""
 
-INTERNET_SOURCES = frozenset({"*", "0.0.0.0/0", "internet", "any", "0.0.0.0"})
-"""Source values that mean "anywhere on the internet" to an NSG."""
-
 MANAGEMENT_PORTS = {22: "SSH", 3389: "RDP"}
+
+MANAGEMENT_PROTOCOLS = frozenset({"Tcp", "*"})
+"""Protocols that reach SSH and RDP; both run over TCP, so a UDP rule opens neither."""
 
 SSH_RULE_PRIORITY = 1000
 """Priority of the generated inbound rule that allows SSH from the listed sources."""
@@ -68,13 +70,15 @@ class NsgRuleSpec(SpecModel):
     protocol: Protocol
     """`Tcp`, `Udp`, `Icmp`, `Esp`, `Ah` or `*` for any."""
     source_address_prefixes: Annotated[list[str], Field(min_length=1)]
-    """CIDRs or service tags (`VirtualNetwork`, `AzureLoadBalancer`, ...)."""
+    """IPv4 or IPv6 addresses or CIDRs, `*`, or service tags (`VirtualNetwork`,
+    `AzureLoadBalancer`, `Storage.WestEurope`, ...)."""
     destination_port_ranges: Annotated[list[str], Field(min_length=1)]
     """Ports or ranges such as `443` or `8000-8080`; `*` means every port."""
     source_port_ranges: list[str] = ["*"]
     """Source ports. Default: `["*"]`."""
     destination_address_prefixes: list[str] = ["*"]
-    """Destination CIDRs or service tags. Default: `["*"]`."""
+    """Destination addresses, CIDRs, `*` or service tags, like the sources.
+    Default: `["*"]`."""
     description: str = ""
     """Free text shown in the portal. Default: `""`."""
 
@@ -95,14 +99,32 @@ class NsgRuleSpec(SpecModel):
                 )
         return ranges
 
+    @field_validator("source_address_prefixes", "destination_address_prefixes")
+    @classmethod
+    def _check_address_prefixes(cls, prefixes: list[str]) -> list[str]:
+        problems = [
+            Problem(f"[{index}]", show(text), rule, 'Write an address such as "10.10.0.0/24", '
+                    '"*" or a service tag such as "VirtualNetwork", without spaces.')
+            for index, text in enumerate(prefixes)
+            if (rule := prefix_problem(text)) is not None
+        ]
+        if problems:
+            raise rule_error(problems)
+        return prefixes
+
     def opens_port(self, port: int) -> bool:
         return any(
             low <= port <= high
             for low, high in map(_parse_port_range, self.destination_port_ranges)
         )
 
-    def internet_sources(self) -> list[str]:
-        return [s for s in self.source_address_prefixes if s.lower() in INTERNET_SOURCES]
+    def internet_sources(self, *, management: bool = False) -> list[tuple[str, str]]:
+        """Return each source that is effectively the internet, with the reason."""
+        return [
+            (source, reason)
+            for source in self.source_address_prefixes
+            if (reason := internet_reason(source, management=management)) is not None
+        ]
 
 
 class SubnetSpec(SpecModel):
@@ -224,7 +246,8 @@ class NetworkSpec(SpecModel):
     """Subnets keyed by a short name (`compute`, `aks`, `endpoints`)."""
     ssh_source_cidrs: list[str] = []
     """IPv4 CIDRs allowed to reach SSH (port 22) on subnets with `ssh_allowed`.
-    The internet (`0.0.0.0/0`, `*`, `Internet`) is rejected. Default: `[]` (no SSH)."""
+    The internet is rejected: `0.0.0.0/0`, `*`, `Internet`, `AzureCloud` and any range
+    broader than a /8 (IPv6: a /16). Default: `[]` (no SSH)."""
     bastion: BastionSpec | None = None
     """Azure Bastion in its own `AzureBastionSubnet`. Default: `null` (none)."""
     nat_gateway: NatGatewaySpec | None = None
@@ -254,13 +277,22 @@ class NetworkSpec(SpecModel):
         # listed together with the subnet and rule problems of the same spec.
         for index, text in enumerate(self.ssh_source_cidrs):
             field = f"ssh_source_cidrs[{index}]"
-            if text.strip().lower() in INTERNET_SOURCES:
+            reason = internet_reason(text, management=True)
+            if reason is not None:
                 yield Problem(
                     field,
                     show(text),
-                    "must not be the internet: SSH is allowed only from listed private or "
-                    "office ranges",
+                    f"must not be the internet, but it {reason}: SSH is allowed only from "
+                    "listed private or office ranges",
                     "List the CIDRs of your VPN or bastion, or use Azure Bastion instead.",
+                )
+                continue
+            if text != text.strip():
+                yield Problem(
+                    field,
+                    show(text),
+                    "must not have spaces around it",
+                    f'Write "{text.strip()}".',
                 )
                 continue
             try:
@@ -389,13 +421,22 @@ class NetworkSpec(SpecModel):
     def _management_port_problems(self, field: str, rule: NsgRuleSpec) -> Iterator[Problem]:
         if rule.direction is not Direction.INBOUND or rule.access is not Access.ALLOW:
             return
-        sources = rule.internet_sources()
+        if rule.protocol.value not in MANAGEMENT_PROTOCOLS:
+            return
+        sources = rule.internet_sources(management=True)
+        if not sources:
+            return
+        # Say why a source counts as the internet unless it is written as the internet.
+        reasons = "; ".join(
+            f"{show(source)} {reason}" for source, reason in sources if reason != INTERNET_REASON
+        )
+        detail = f" ({reasons})" if reasons else ""
         for port, service in MANAGEMENT_PORTS.items():
-            if sources and rule.opens_port(port):
+            if rule.opens_port(port):
                 yield Problem(
                     f"{field}.source_address_prefixes",
-                    show(sources),
-                    f"must not allow {service} (port {port}) from the internet",
+                    show([source for source, _ in sources]),
+                    f"must not allow {service} (port {port}) from the internet{detail}",
                     "List specific source CIDRs in network.ssh_source_cidrs or use Azure Bastion.",
                 )
 

@@ -24,6 +24,8 @@ BUDGET_NOTIFICATIONS_MAX = 5
 
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?$")
+# The user info of a URL: everything between `scheme://` and the last `@` of the authority.
+_USER_INFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^/?#]*)@")
 
 ReceiverName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
 """Action group receiver name: 1-128 letters, digits, `_`, `.` or `-`."""
@@ -106,6 +108,17 @@ class WebhookReceiverSpec(SpecModel):
     @field_validator("uri")
     @classmethod
     def _check_uri(cls, uri: str) -> str:
+        shown = _USER_INFO.sub(r"\g<scheme>***@", uri)
+        if shown != uri:
+            # The message shows the URL without the credential, which must not reach logs.
+            raise violation(
+                "",
+                shown,
+                "must not carry a credential in its user info (user:password@), because the "
+                "spec and the Terraform state would store it in clear text",
+                "Remove the user:password@ part, and let the receiver authenticate the action "
+                "group another way, such as Entra ID authentication of the webhook.",
+            )
         if not _HTTPS_URL.match(uri):
             raise violation(
                 "",

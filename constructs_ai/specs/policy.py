@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
@@ -110,19 +110,39 @@ class PolicySpec(SpecModel):
         return prefixes
 
     def spec_problems(
-        self, location: str, vm_sizes_in_use: dict[str, str], tags: dict[str, str]
+        self,
+        location: str,
+        vm_sizes_in_use: dict[str, str],
+        tags: dict[str, str],
+        *,
+        other_locations: Mapping[str, str] | None = None,
+        names_in_use: Mapping[str, tuple[str, str]] | None = None,
     ) -> Iterator[Problem]:
         """Yield the environment spec's own breaches, found before any construct exists.
 
-        `vm_sizes_in_use` maps a spec field path to the size it sets.
+        `vm_sizes_in_use` and `other_locations` map a spec field path to the size or
+        region it sets; `names_in_use` maps the path of an explicit resource name to the
+        azurerm resource type and the name.
         """
-        if location not in self.allowed_locations:
-            yield Problem(
-                "location",
-                show(location),
-                f"must be one of policy.allowed_locations {show(self.allowed_locations)}",
-                "Deploy to an allowed region or add the region to policy.allowed_locations.",
-            )
+        locations = {"location": location, **(other_locations or {})}
+        for field, region in locations.items():
+            if region not in self.allowed_locations:
+                yield Problem(
+                    field,
+                    show(region),
+                    f"must be one of policy.allowed_locations {show(self.allowed_locations)}",
+                    "Deploy to an allowed region or add the region to policy.allowed_locations.",
+                )
+        for field, (resource_type, name) in (names_in_use or {}).items():
+            prefix = self.name_prefixes.get(resource_type)
+            if prefix is not None and not name.startswith(prefix):
+                yield Problem(
+                    field,
+                    show(name),
+                    f'must start with "{prefix}" (policy.name_prefixes["{resource_type}"]), '
+                    "because the policy checks every resource name at synth",
+                    f'Rename it to start with "{prefix}", or change policy.name_prefixes.',
+                )
         for field, size in vm_sizes_in_use.items():
             if size not in self.allowed_vm_sizes:
                 yield Problem(

@@ -84,7 +84,8 @@ class PrivateEndpointsSpec(SpecModel):
 
     subnet: SubnetKey
     """Key of the dedicated subnet in `network.subnets` that holds every endpoint. It
-    must not be delegated to a service, and no VM may share it."""
+    must not be delegated to a service, and neither the GPU VM nor the AKS nodes may
+    share it."""
     dns_zone_owner: DnsZoneOwner = DnsZoneOwner.ENVIRONMENT
     """Who creates the DNS zones. Default: `"environment"`: the environment creates the
     zones and links them to its VNet."""
