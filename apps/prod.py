@@ -86,7 +86,7 @@ SPEC = EnvironmentSpec(
     container_registry=ContainerRegistrySpec(),
     vcpu_quotas={
         "standardDDSv5Family": 48,
-        "standardNCADSA100v4Family": 96,
+        "standardNCADSA100v4Family": 192,
         "standardNCadsH100v5Family": 200,
     },
     monitoring=MonitoringSpec(

@@ -82,6 +82,7 @@ SPEC = EnvironmentSpec(
     vcpu_quotas={
         "standardDDSv5Family": 16,
         "standardNCADSA100v4Family": 96,
+        "standardNCASv3_T4Family": 8,
     },
     monitoring=MonitoringSpec(
         action_group=action_group(),

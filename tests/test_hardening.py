@@ -39,7 +39,7 @@ def test_ssh_source_near_internet_rejected(source: str, reason: str) -> None:
 
     with pytest.raises(
         SpecError,
-        match=rf'network\.ssh_source_cidrs\[0\] must not be the internet, but it {reason}.*'
+        match=rf"network\.ssh_source_cidrs\[0\] must not be the internet, but it {reason}.*"
         rf'got "{source}"\. List the CIDRs',
     ):
         load(data)
@@ -51,7 +51,7 @@ def test_ssh_source_with_spaces_is_rejected() -> None:
 
     with pytest.raises(
         SpecError,
-        match=r'network\.ssh_source_cidrs\[0\] must not have spaces around it; '
+        match=r"network\.ssh_source_cidrs\[0\] must not have spaces around it; "
         r'got " 203\.0\.113\.0/28"\. Write "203\.0\.113\.0/28"\.',
     ):
         load(data)
@@ -107,7 +107,7 @@ def test_nsg_rule_with_padded_source_names_the_whitespace() -> None:
 
     with pytest.raises(
         SpecError,
-        match=r'nsg_rules\[0\]\.source_address_prefixes\[0\] must not have spaces around it; '
+        match=r"nsg_rules\[0\]\.source_address_prefixes\[0\] must not have spaces around it; "
         r'got "VirtualNetwork "\. Write an address',
     ):
         load(data)
@@ -139,7 +139,7 @@ def test_nsg_invalid_address_rejected(field: str) -> None:
 
     with pytest.raises(
         SpecError,
-        match=rf'nsg_rules\[0\]\.{field}\[1\] must be an IPv4 or IPv6 address or CIDR, `\*`, '
+        match=rf"nsg_rules\[0\]\.{field}\[1\] must be an IPv4 or IPv6 address or CIDR, `\*`, "
         r'or a service tag.*; got "not-an-ip"\. Write an address such as',
     ):
         load(data)
@@ -147,8 +147,15 @@ def test_nsg_invalid_address_rejected(field: str) -> None:
 
 @pytest.mark.parametrize(
     "prefix",
-    ["*", "10.1.2.3", "10.0.0.0/8", "2001:db8::/32", "VirtualNetwork", "AzureLoadBalancer",
-     "Storage.WestEurope"],
+    [
+        "*",
+        "10.1.2.3",
+        "10.0.0.0/8",
+        "2001:db8::/32",
+        "VirtualNetwork",
+        "AzureLoadBalancer",
+        "Storage.WestEurope",
+    ],
 )
 def test_nsg_rule_accepts_addresses_and_service_tags(prefix: str) -> None:
     data = spec_data("dev")
@@ -287,7 +294,7 @@ def test_endpoint_subnet_shared_with_aks_rejected() -> None:
 
     with pytest.raises(
         SpecError,
-        match=r'private_endpoints\.subnet must be a dedicated subnet, but aks\.subnet uses it '
+        match=r"private_endpoints\.subnet must be a dedicated subnet, but aks\.subnet uses it "
         r'too; got "aks"\. Give the private endpoints their own subnet\.',
     ):
         load(data)
@@ -424,7 +431,7 @@ def test_service_cidr_fix_avoids_pod_cidr() -> None:
 
     with pytest.raises(
         SpecError,
-        match=r'aks\.service_cidr must not overlap network\.address_space .*aks\.pod_cidr, such '
+        match=r"aks\.service_cidr must not overlap network\.address_space .*aks\.pod_cidr, such "
         r'as "172\.17\.0\.0/16"\.',
     ):
         load(data)
@@ -481,3 +488,22 @@ def test_ssh_key_with_matching_body_accepted(key_type: str) -> None:
     data["gpu_vm"]["ssh_public_key"] = f"{key_type} {_key_with_type(key_type)} me"
 
     assert load(data).gpu_vm is not None
+
+
+def test_ml_cluster_counts_against_vcpu_quota() -> None:
+    data = spec_data("prod")
+    data["machine_learning"]["compute_cluster"]["max_node_count"] = 10
+
+    with pytest.raises(SpecError, match=r"standardNCADSA100v4Family") as raised:
+        EnvironmentSpec.from_data(data)
+
+    assert "machine_learning.compute_cluster" in str(raised.value)
+
+
+def test_ml_cluster_within_quota_accepted() -> None:
+    data = spec_data("prod")
+
+    spec = EnvironmentSpec.from_data(data)
+
+    demands = {demand.contributor: demand for demand in spec.vcpu_demands()}
+    assert "machine_learning.compute_cluster" in demands

@@ -476,7 +476,8 @@ def test_undeclared_family_is_rejected_once_quotas_are_declared() -> None:
         SpecError,
         match=r"vcpu_quotas must list standardDDSv5Family, which the spec can take up to "
         r"12 vCPUs from \(aks\.system_pool 3 x 4 vCPUs\).*"
-        r'got \["standardNCADSA100v4Family"\]\. Add "standardDDSv5Family"',
+        r'got \["standardNCADSA100v4Family", "standardNCASv3_T4Family"\]\. '
+        r'Add "standardDDSv5Family"',
     ):
         load(data)
 

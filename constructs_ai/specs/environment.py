@@ -27,6 +27,7 @@ from constructs_ai.specs.governance import PurviewSpec
 from constructs_ai.specs.identity import IdentitySpec
 from constructs_ai.specs.keyvault import KeyVaultSpec, derived_key_vault_name
 from constructs_ai.specs.kubernetes import (
+    SPOT_QUOTA_FAMILY,
     AksSpec,
     ContainerRegistrySpec,
     VcpuDemand,
@@ -35,7 +36,7 @@ from constructs_ai.specs.kubernetes import (
     aks_vcpu_demands,
     vcpu_quota_problems,
 )
-from constructs_ai.specs.machine_learning import AiFoundrySpec, MachineLearningSpec
+from constructs_ai.specs.machine_learning import AiFoundrySpec, MachineLearningSpec, VmPriority
 from constructs_ai.specs.network import NetworkSpec
 from constructs_ai.specs.observability import MonitoringSpec
 from constructs_ai.specs.policy import PolicySpec, TagName
@@ -82,14 +83,16 @@ class TagsSpec(SpecModel):
         problems = list(self._extra_name_problems())
         total = len(REQUIRED_TAG_NAMES) + len(self.extra)
         if total > TAGS_PER_RESOURCE_MAX:
-            problems.append(Problem(
-                "extra",
-                f"{len(self.extra)} tags",
-                f"must hold at most {TAGS_PER_RESOURCE_MAX - len(REQUIRED_TAG_NAMES)} tags, "
-                f"because with the {len(REQUIRED_TAG_NAMES)} required tags every resource "
-                f"would carry {total}, and Azure allows {TAGS_PER_RESOURCE_MAX} per resource",
-                f"Remove {total - TAGS_PER_RESOURCE_MAX} of the extra tags.",
-            ))
+            problems.append(
+                Problem(
+                    "extra",
+                    f"{len(self.extra)} tags",
+                    f"must hold at most {TAGS_PER_RESOURCE_MAX - len(REQUIRED_TAG_NAMES)} tags, "
+                    f"because with the {len(REQUIRED_TAG_NAMES)} required tags every resource "
+                    f"would carry {total}, and Azure allows {TAGS_PER_RESOURCE_MAX} per resource",
+                    f"Remove {total - TAGS_PER_RESOURCE_MAX} of the extra tags.",
+                )
+            )
         if problems:
             raise rule_error(problems)
         return self
@@ -170,8 +173,9 @@ class EnvironmentSpec(SpecModel):
     vcpu_quotas: VcpuQuotas = {}
     """Regional vCPU quota per quota family (`az vm list-usage`), such as
     `{"standardNCADSA100v4Family": 96}`; spot pools count against `lowPriorityCores`.
-    The peak vCPUs of the AKS pools at their maximum node counts plus the GPU VM
-    must fit each family. Once one family is listed, every family used must be.
+    The peak vCPUs of the AKS pools and the Machine Learning compute cluster at their
+    maximum node counts plus the GPU VM must fit each family; low-priority cluster nodes
+    count against `lowPriorityCores` too. Once one family is listed, every family used must be.
     Default: `{}` (not checked)."""
     monitoring: MonitoringSpec | None = None
     """Log Analytics, diagnostics on every resource, alerts and a budget.
@@ -249,11 +253,25 @@ class EnvironmentSpec(SpecModel):
         yield from vcpu_quota_problems(self.vcpu_quotas, self.vcpu_demands())
 
     def vcpu_demands(self) -> list[VcpuDemand]:
-        """Return the peak vCPU demand of the AKS pools and the GPU VM."""
+        """Return the peak vCPU demand of the AKS pools, the GPU VM and the ML cluster."""
         demands = aks_vcpu_demands(self.aks) if self.aks is not None else []
         size = vm_sizes().get(self.gpu_vm.size) if self.gpu_vm is not None else None
         if size is not None:
             demands.append(VcpuDemand("gpu_vm", 1, size.vcpus, size.quota_family))
+        cluster = self.machine_learning.compute_cluster if self.machine_learning else None
+        cluster_size = vm_sizes().get(cluster.vm_size) if cluster is not None else None
+        if cluster is not None and cluster_size is not None:
+            # NOTE: Azure Machine Learning also keeps a per-workspace compute quota,
+            # which this check does not read.
+            low_priority = cluster.vm_priority is VmPriority.LOW_PRIORITY
+            demands.append(
+                VcpuDemand(
+                    "machine_learning.compute_cluster",
+                    cluster.max_node_count,
+                    cluster_size.vcpus,
+                    SPOT_QUOTA_FAMILY if low_priority else cluster_size.quota_family,
+                )
+            )
         return demands
 
     def _data_lake_problems(self) -> Iterator[Problem]:
@@ -303,6 +321,7 @@ class EnvironmentSpec(SpecModel):
         if self.key_vault is not None and self.key_vault.name is not None:
             names["key_vault.name"] = ("azurerm_key_vault", self.key_vault.name)
         return names
+
     def _ai_services_problems(self) -> Iterator[Problem]:
         front_door = self.front_door
         if (
@@ -329,7 +348,7 @@ class EnvironmentSpec(SpecModel):
                 "must be true when the origin is the OpenAI account, because the account has "
                 "public network access disabled, so Front Door could reach it only over "
                 "Private Link",
-                'Set front_door.origin.private_link_enabled to true with the '
+                "Set front_door.origin.private_link_enabled to true with the "
                 '"Premium_AzureFrontDoor" sku.',
             )
         if self.openai is not None and self.openai.custom_subdomain is None:
@@ -407,7 +426,9 @@ class EnvironmentSpec(SpecModel):
         except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             problem = Problem(
-                "", show(str(path)), f"spec file could not be read ({reason})",
+                "",
+                show(str(path)),
+                f"spec file could not be read ({reason})",
                 "Pass the path of a JSON spec file.",
             )
             raise SpecError([problem], str(path)) from None
