@@ -24,7 +24,7 @@ def set_logical_id(element: TerraformElement, *parts: str) -> str:
     """Give `element` the id built from `parts`; raise if the stack already uses it."""
     chosen = logical_id(*parts)
     # Every read of a construct property is a round trip to the jsii kernel, so
-    # the registry holds the elements and reads their paths only for the error.
+    # the registry stores the elements and reads their paths only for the error.
     stack = element.cdktf_stack
     taken: dict[str, TerraformElement] = stack.__dict__.setdefault(_REGISTRY_ATTRIBUTE, {})
     other = taken.get(chosen)

@@ -50,7 +50,7 @@ def _load_builtin(app_module: str) -> dict[str, EnvironmentSpec]:
 
 
 class UsageError(Exception):
-    """The command line asks for something that does not exist; exit code 2."""
+    """The command line names something that does not exist; exit code 2."""
 
 
 class SynthFailedError(Exception):

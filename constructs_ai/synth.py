@@ -56,7 +56,7 @@ def check_replaceable(target: Path) -> None:
     entries = {entry.name for entry in target.iterdir()}
     if entries and not (entries <= SYNTH_OUTPUT_ENTRIES and "manifest.json" in entries):
         raise OutputFolderError(
-            f"output folder {str(target)!r} holds files that a synth did not write "
+            f"output folder {str(target)!r} contains files that a synth did not write "
             f"(no cdktf manifest.json, or entries other than {sorted(SYNTH_OUTPUT_ENTRIES)}), "
             "and synth replaces the output folder as a whole; pass --out a new or empty "
             "folder, or remove the folder first."
@@ -64,7 +64,7 @@ def check_replaceable(target: Path) -> None:
 
 
 SYNTH_OUTPUT_ENTRIES = frozenset({"manifest.json", "stacks"})
-"""What `App.synth` writes at the top of its output folder."""
+"""Top-level entries that `App.synth` writes into its output folder."""
 
 
 def synth_to(specs: Sequence[EnvironmentSpec], outdir: str | Path) -> Path:

@@ -212,7 +212,7 @@ def test_synth_refuses_folder_of_other_files(tmp_path: Path) -> None:
     result = run("synth", "--env", "dev", "--out", str(folder))
 
     assert result.returncode == 2
-    assert "holds files that a synth did not write" in result.stderr
+    assert "contains files that a synth did not write" in result.stderr
     assert (folder / "keep.txt").read_text() == "keep"
 
 
