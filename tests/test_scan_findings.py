@@ -181,7 +181,7 @@ def test_only_non_production_workspace_storage_skips_replication(
 def loosened(tmp_path_factory: pytest.TempPathFactory) -> Stack:
     """dev with every scanned setting loosened, synthesized to disk.
 
-    `Testing.synth` drops the `//` metadata that holds the suppressions, so this
+    `Testing.synth` drops the `//` metadata that contains the suppressions, so this
     synthesizes the app as `make synth` does.
     """
     from constructs_ai.synth import synth_to

@@ -67,7 +67,7 @@ PrivateDnsZoneId = Annotated[str, AfterValidator(_check_zone_id)]
 
 
 class DnsZoneOwner(StrEnum):
-    """Who creates the Private Link DNS zones that the endpoints register in."""
+    """Owner of the Private Link DNS zones that the endpoints register in."""
 
     ENVIRONMENT = "environment"
     """The environment creates one zone per zone name and links it to its VNet."""
