@@ -266,7 +266,8 @@ def _show(value: Fraction | int | None, unknown: str = "unknown (needs --max-tok
 def _show_units(capacity: int | None, tpm_per_unit: int) -> str:
     if capacity is None:
         return _show(capacity)
-    return f"{format_number(capacity)} units of {format_number(tpm_per_unit)} TPM"
+    unit = "unit" if capacity == 1 else "units"
+    return f"{format_number(capacity)} {unit} of {format_number(tpm_per_unit)} TPM"
 
 
 def _standard_rows(plan: StandardPlan) -> list[tuple[str, str]]:

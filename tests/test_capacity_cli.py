@@ -300,3 +300,10 @@ def test_missing_overrides_file_exits_1(
 
     assert code == 1
     assert "could not be read: No such file or directory" in err
+
+
+def test_table_uses_singular_for_one_unit() -> None:
+    from constructs_ai._capacity_cli import _show_units
+
+    assert _show_units(1, 1000) == "1 unit of 1,000 TPM"
+    assert _show_units(2, 1000) == "2 units of 1,000 TPM"
