@@ -291,8 +291,9 @@ class CapacityTable(_FrozenModel):
             known = ", ".join(sorted(self.models))
             raise CapacityError(
                 f"model {model!r} is not in the capacity table (as of {self.as_of}); "
-                f"known models: {known}. Check the spelling, or add the model with "
-                "CapacityTable.with_overrides."
+                f"known models: {known}. Check the spelling, or add the model's constants "
+                "(`--overrides FILE` on the command line, `openai.model_constant_overrides` "
+                "in a spec, CapacityTable.with_overrides in Python)."
             )
         return constants
 
@@ -972,7 +973,8 @@ def _plan_provisioned(
             f"model {model} has no provisioned throughput constants in the capacity table "
             f"(as of {table.as_of}), so deployment_type {deployment_type.value} cannot be "
             f"sized; models with them: {with_ptu}. Use a Standard-family deployment type, "
-            f'or override "provisioned" for {model} with CapacityTable.with_overrides.'
+            f'or add "provisioned" constants for {model} (`--overrides FILE`, '
+            "`openai.model_constant_overrides` or CapacityTable.with_overrides)."
         )
     increment = provisioned.increment_for(deployment_type)
 
