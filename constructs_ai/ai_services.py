@@ -215,40 +215,26 @@ class OpenAiAccount(Construct):
         self, resource_group: ResourceGroupRef, action_group_id: str | None
     ) -> list[MonitorMetricAlert]:
         alerts_spec = self.spec.alerts
-        window = f"PT{alerts_spec.window_minutes}M"
-        actions = (
-            [MonitorMetricAlertAction(action_group_id=action_group_id)]
-            if action_group_id is not None
-            else None
-        )
-        throttled = MonitorMetricAlert(
-            self,
-            "alert-throttled",
-            name=f"{self._name}-throttled-requests",
-            resource_group_name=resource_group.name,
-            scopes=[self.resource.id],
+        throttled = self._add_alert(
+            resource_group,
+            action_group_id,
+            key="throttled",
+            name_suffix="throttled-requests",
             description="Requests to Azure OpenAI got HTTP 429: a deployment is over its "
             "TPM or RPM limit, or its PTUs are fully used.",
-            severity=alerts_spec.severity,
-            frequency="PT1M" if alerts_spec.window_minutes <= 5 else "PT5M",
-            window_size=window,
-            criteria=[
-                MonitorMetricAlertCriteria(
-                    metric_namespace=_METRIC_NAMESPACE,
-                    metric_name=_REQUESTS_METRIC,
-                    aggregation="Total",
-                    operator="GreaterThan",
-                    threshold=alerts_spec.throttled_requests_threshold,
-                    dimension=[
-                        MonitorMetricAlertCriteriaDimension(
-                            name="StatusCode", operator="Include", values=["429"]
-                        )
-                    ],
-                )
-            ],
-            action=actions,
+            criteria=MonitorMetricAlertCriteria(
+                metric_namespace=_METRIC_NAMESPACE,
+                metric_name=_REQUESTS_METRIC,
+                aggregation="Total",
+                operator="GreaterThan",
+                threshold=alerts_spec.throttled_requests_threshold,
+                dimension=[
+                    MonitorMetricAlertCriteriaDimension(
+                        name="StatusCode", operator="Include", values=["429"]
+                    )
+                ],
+            ),
         )
-        set_logical_id(throttled, "openai", "alert", "throttled")
         alerts = [throttled]
 
         provisioned = any(
@@ -256,31 +242,56 @@ class OpenAiAccount(Construct):
             for deployment in self.spec.deployments.values()
         )
         if provisioned:
-            utilization = MonitorMetricAlert(
-                self,
-                "alert-ptu-utilization",
-                name=f"{self._name}-ptu-utilization",
-                resource_group_name=resource_group.name,
-                scopes=[self.resource.id],
+            utilization = self._add_alert(
+                resource_group,
+                action_group_id,
+                key="ptu_utilization",
+                name_suffix="ptu-utilization",
                 description="Provisioned-managed utilization is near 100%: requests above "
                 "it get HTTP 429. Add PTUs or spill over to a Standard-family deployment.",
-                severity=alerts_spec.severity,
-                frequency="PT1M" if alerts_spec.window_minutes <= 5 else "PT5M",
-                window_size=window,
-                criteria=[
-                    MonitorMetricAlertCriteria(
-                        metric_namespace=_METRIC_NAMESPACE,
-                        metric_name=_PTU_UTILIZATION_METRIC,
-                        aggregation="Average",
-                        operator="GreaterThan",
-                        threshold=alerts_spec.ptu_utilization_threshold_percent,
-                    )
-                ],
-                action=actions,
+                criteria=MonitorMetricAlertCriteria(
+                    metric_namespace=_METRIC_NAMESPACE,
+                    metric_name=_PTU_UTILIZATION_METRIC,
+                    aggregation="Average",
+                    operator="GreaterThan",
+                    threshold=alerts_spec.ptu_utilization_threshold_percent,
+                ),
             )
-            set_logical_id(utilization, "openai", "alert", "ptu_utilization")
             alerts.append(utilization)
         return alerts
+
+    def _add_alert(
+        self,
+        resource_group: ResourceGroupRef,
+        action_group_id: str | None,
+        *,
+        key: str,
+        name_suffix: str,
+        description: str,
+        criteria: MonitorMetricAlertCriteria,
+    ) -> MonitorMetricAlert:
+        """Create one metric alert on the account with the spec's severity and window."""
+        alerts_spec = self.spec.alerts
+        actions = (
+            [MonitorMetricAlertAction(action_group_id=action_group_id)]
+            if action_group_id is not None
+            else None
+        )
+        alert = MonitorMetricAlert(
+            self,
+            f"alert-{key.replace('_', '-')}",
+            name=f"{self._name}-{name_suffix}",
+            resource_group_name=resource_group.name,
+            scopes=[self.resource.id],
+            description=description,
+            severity=alerts_spec.severity,
+            frequency="PT1M" if alerts_spec.window_minutes <= 5 else "PT5M",
+            window_size=f"PT{alerts_spec.window_minutes}M",
+            criteria=[criteria],
+            action=actions,
+        )
+        set_logical_id(alert, "openai", "alert", key)
+        return alert
 
 
 def _excess_message(plan: CapacityPlan, ratio: float) -> str | None:
