@@ -55,7 +55,7 @@ class VmSize:
 
 @dataclass(frozen=True)
 class VmSizeCatalog:
-    """The VM sizes this library knows, with the date the facts were gathered."""
+    """VM sizes in the shipped catalog, with the date the facts were gathered."""
 
     as_of: str
     sizes: dict[str, VmSize]

@@ -131,7 +131,8 @@ def skip_purge_protection_checks(
 ) -> None:
     """Suppress the purge protection checks on a vault whose spec turns purge protection off.
 
-    `field` names the spec field that chose it and `why` says why, for the reasons.
+    `field` names the spec field that chose it, and `why` gives the reason recorded with
+    the suppressions.
     """
     chosen = f"{field} is false, chosen in the spec: {why}"
     skip_check(vault, "CKV_AZURE_110", f"{chosen}.")

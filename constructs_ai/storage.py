@@ -33,7 +33,7 @@ class DataLake(Construct):
 
     Secure defaults: TLS 1.2, HTTPS only, no public blobs, no shared keys (the
     provider's `storage_use_azuread` lets Terraform use Entra ID instead), no
-    public network access unless the spec asks, and soft delete for blobs and
+    public network access unless the spec enables it, and soft delete for blobs and
     filesystems.
     """
 

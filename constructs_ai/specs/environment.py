@@ -174,8 +174,9 @@ class EnvironmentSpec(SpecModel):
     """Regional vCPU quota per quota family (`az vm list-usage`), such as
     `{"standardNCADSA100v4Family": 96}`; spot pools count against `lowPriorityCores`.
     The peak vCPUs of the AKS pools and the Machine Learning compute cluster at their
-    maximum node counts plus the GPU VM must fit each family; low-priority cluster nodes
-    count against `lowPriorityCores` too. Once one family is listed, every family used must be.
+    maximum node counts, plus the GPU VM, must fit each family. Low-priority cluster
+    nodes count against `lowPriorityCores` too. Once one family is listed, every family
+    used must be.
     Default: `{}` (not checked)."""
     monitoring: MonitoringSpec | None = None
     """Log Analytics, diagnostics on every resource, alerts and a budget.
@@ -187,7 +188,8 @@ class EnvironmentSpec(SpecModel):
     """An RBAC-only Key Vault reached over a private endpoint. Default: `null` (none)."""
     private_endpoints: PrivateEndpointsSpec | None = None
     """Private endpoint subnet and DNS zone ownership. Required when the environment
-    has a data lake or Key Vault. Default: `null` (no endpoints)."""
+    has a private PaaS resource (data lake, Key Vault, registry, AI services).
+    Default: `null` (no endpoints)."""
     identity: IdentitySpec = IdentitySpec()
     """Workload identities and role assignment timing.
     Default: `{"rbac_propagation_seconds": 60, "workload_identities": {}}`."""

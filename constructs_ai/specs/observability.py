@@ -257,7 +257,8 @@ class MonitoringSpec(SpecModel):
     daily_quota_gb: Annotated[float, Field(gt=0)] | None = None
     """Daily ingestion cap in GB. Default: `null` (no cap)."""
     diagnostics: DiagnosticsSpec = DiagnosticsSpec()
-    """What the diagnostic settings send. Default: all logs and metrics."""
+    """Log categories and metrics the diagnostic settings send. Default: all logs and
+    metrics."""
     alerts: AlertsSpec = AlertsSpec()
     """Metric alert thresholds. Default: the defaults of each field."""
     budget: BudgetSpec | None = None

@@ -121,7 +121,7 @@ class PolicySpec(SpecModel):
         """Yield the environment spec's own breaches, found before any construct exists.
 
         `vm_sizes_in_use` and `other_locations` map a spec field path to the size or
-        region it sets; `names_in_use` maps the path of an explicit resource name to the
+        region it sets. `names_in_use` maps the path of an explicit resource name to the
         azurerm resource type and the name.
         """
         locations = {"location": location, **(other_locations or {})}

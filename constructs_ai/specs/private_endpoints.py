@@ -76,23 +76,24 @@ class DnsZoneOwner(StrEnum):
 
 
 class PrivateEndpointsSpec(SpecModel):
-    """Where the environment's private endpoints live and whose DNS zones they use.
+    """Subnet and DNS zone ownership of the environment's private endpoints.
 
-    Every PaaS resource the environment creates (data lake, Key Vault) gets one
-    endpoint per subresource, registered in the matching `privatelink.*` zone.
+    Every private PaaS resource the environment creates (data lake, Key Vault,
+    registry, AI services) gets one endpoint per subresource, registered in the
+    matching `privatelink.*` zone.
     """
 
     subnet: SubnetKey
-    """Key of the dedicated subnet in `network.subnets` that holds every endpoint. It
+    """Key of the dedicated subnet in `network.subnets` that contains every endpoint. It
     must not be delegated to a service, and neither the GPU VM nor the AKS nodes may
     share it."""
     dns_zone_owner: DnsZoneOwner = DnsZoneOwner.ENVIRONMENT
-    """Who creates the DNS zones. Default: `"environment"`: the environment creates the
+    """Owner of the DNS zones. Default: `"environment"`, so the environment creates the
     zones and links them to its VNet."""
     existing_dns_zone_ids: dict[str, PrivateDnsZoneId] = {}
     """With `dns_zone_owner` `"existing"`: zone name -> resource id of that zone, one for
     every zone the environment's endpoints use. The environment registers its endpoints
-    in these zones and creates no zones or VNet links; the zone owner links the zones
+    in these zones and creates no zones or VNet links. The zone owner links the zones
     to the VNets that resolve them. Default: `{}`."""
 
     @model_validator(mode="after")
